@@ -1,0 +1,38 @@
+//! `casewatch`: the command line over Casewatch's engine.
+//!
+//! Scripts rely on the interface: flags, `--json` shapes and exit status 2 on any refusal are
+//! stable. Parsing of values is left to `casewatch-core` (clap only collects strings) so that
+//! every bad input gets the same `invalid_argument` code the app and server use.
+
+mod output;
+mod sla;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Casewatch: support entitlements and response deadlines.
+#[derive(Debug, Parser)]
+#[command(name = "casewatch", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// When must the vendor first answer a case?
+    Sla(sla::SlaArgs),
+    /// What does a contract include?
+    Entitlements(sla::EntitlementsArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return output::usage_error(e),
+    };
+    match cli.command {
+        Command::Sla(args) => sla::run_sla(&args),
+        Command::Entitlements(args) => sla::run_entitlements(&args),
+    }
+}

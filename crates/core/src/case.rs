@@ -1,0 +1,139 @@
+//! Case vocabulary (SPEC §5) and callback windows (SPEC §7).
+
+use crate::contract::SupportLevel;
+use crate::error::{CoreError, ErrorCode};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// What kind of case is being filed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CaseType {
+    /// Something is broken, including suspected bugs.
+    Problem,
+    /// A request for something the product does not do.
+    FeatureRequest,
+    /// A question about how to do something.
+    HowTo,
+    /// Changes to the account, such as adding or removing users.
+    AccountChange,
+    /// Advance notice of planned maintenance; carries its window.
+    MaintenanceNotice,
+}
+
+impl CaseType {
+    /// Every type, in the order the wizard offers them.
+    pub const ALL: [CaseType; 5] = [
+        CaseType::Problem,
+        CaseType::FeatureRequest,
+        CaseType::HowTo,
+        CaseType::AccountChange,
+        CaseType::MaintenanceNotice,
+    ];
+
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseType::Problem => "problem",
+            CaseType::FeatureRequest => "feature-request",
+            CaseType::HowTo => "how-to",
+            CaseType::AccountChange => "account-change",
+            CaseType::MaintenanceNotice => "maintenance-notice",
+        }
+    }
+}
+
+impl std::str::FromStr for CaseType {
+    type Err = CoreError;
+    fn from_str(s: &str) -> Result<Self, CoreError> {
+        CaseType::ALL
+            .into_iter()
+            .find(|t| t.as_str() == s.trim())
+            .ok_or_else(|| {
+                CoreError::invalid(format!(
+                    "unknown case type '{s}'; expected problem, feature-request, how-to, \
+                     account-change or maintenance-notice"
+                ))
+            })
+    }
+}
+
+/// A case's status as the customer sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CaseStatus {
+    /// New, or the customer spoke last.
+    WaitingOnVendor,
+    /// The engineer spoke last and asked for something.
+    WaitingOnCustomer,
+    /// The engineer proposed a solution.
+    Solved,
+    /// Finished.
+    Closed,
+}
+
+impl CaseStatus {
+    /// True while the case still expects work from someone.
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            CaseStatus::WaitingOnVendor | CaseStatus::WaitingOnCustomer
+        )
+    }
+
+    /// The status after a public comment: whoever spoke last decides who is waited on.
+    /// A comment reopens a solved case; a closed case stays closed.
+    pub fn after_comment(self, by_engineer: bool) -> CaseStatus {
+        match (self, by_engineer) {
+            (CaseStatus::Closed, _) => CaseStatus::Closed,
+            (_, true) => CaseStatus::WaitingOnCustomer,
+            (_, false) => CaseStatus::WaitingOnVendor,
+        }
+    }
+}
+
+/// A window in which a contact can take the vendor's call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallbackWindow {
+    /// Opens.
+    pub start: DateTime<Utc>,
+    /// Closes.
+    pub end: DateTime<Utc>,
+}
+
+/// Checks a callback request (SPEC §7): the contract must include phone support, and each
+/// window must lie ahead of `now` and close after it opens.
+pub fn check_callback(
+    level: SupportLevel,
+    windows: &[CallbackWindow],
+    now: DateTime<Utc>,
+) -> Result<(), CoreError> {
+    if !level.phone_callback() {
+        return Err(CoreError::new(
+            ErrorCode::CallbackNotIncluded,
+            "the limited support level does not include phone support; follow up in the case thread",
+        ));
+    }
+    if windows.is_empty() {
+        return Err(CoreError::invalid(
+            "give at least one window when you can take the call",
+        ));
+    }
+    for w in windows {
+        if w.end <= w.start {
+            return Err(CoreError::invalid(format!(
+                "the window {} – {} ends before it starts",
+                w.start.to_rfc3339(),
+                w.end.to_rfc3339()
+            )));
+        }
+        if w.end <= now {
+            return Err(CoreError::invalid(format!(
+                "the window {} – {} is in the past",
+                w.start.to_rfc3339(),
+                w.end.to_rfc3339()
+            )));
+        }
+    }
+    Ok(())
+}

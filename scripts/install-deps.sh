@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs what building and testing Casewatch needs on Debian 12, and nothing that is already
+# there. Idempotent: a second run only checks and prints "all present".
+set -euo pipefail
+
+packages=(
+  build-essential pkg-config libssl-dev
+  libwebkit2gtk-4.1-dev librsvg2-dev libayatana-appindicator3-dev libxdo-dev
+  webkit2gtk-driver xvfb xauth dbus-x11 gnome-keyring libsecret-1-dev libsecret-tools
+  fonts-noto-cjk sqlite3
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing Debian packages: ${missing[*]}"
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "install-deps: Debian packages all present"
+fi
+
+if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
+  echo "install-deps: installing tauri-driver (cargo install --locked)"
+  cargo install tauri-driver --locked --quiet
+else
+  echo "install-deps: tauri-driver present"
+fi
