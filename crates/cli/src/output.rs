@@ -52,7 +52,9 @@ pub fn usage_error(e: clap::Error) -> ExitCode {
         .to_string()
         .lines()
         .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with("Usage:") && !l.starts_with("For more information"))
+        .filter(|l| {
+            !l.is_empty() && !l.starts_with("Usage:") && !l.starts_with("For more information")
+        })
         .collect::<Vec<_>>()
         .join(" ")
         .trim_start_matches("error: ")

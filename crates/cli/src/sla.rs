@@ -65,8 +65,12 @@ fn parse_number<T: std::str::FromStr>(flag: &str, text: &str) -> Result<T, CoreE
 }
 
 fn sla_request(args: &SlaArgs) -> Result<SlaRequest, CoreError> {
-    let severity: u8 = parse_number("severity", &args.severity)
-        .map_err(|_| CoreError::invalid(format!("severity must be 1, 2, 3 or 4, not '{}'", args.severity)))?;
+    let severity: u8 = parse_number("severity", &args.severity).map_err(|_| {
+        CoreError::invalid(format!(
+            "severity must be 1, 2, 3 or 4, not '{}'",
+            args.severity
+        ))
+    })?;
     Ok(SlaRequest {
         deployment: args.deployment.clone(),
         subscription: args.subscription.clone(),
@@ -90,7 +94,8 @@ pub fn run_sla(args: &SlaArgs) -> ExitCode {
         Ok(q) => q,
         Err(e) => return refuse(args.json, &e),
     };
-    answer(args.json, &quote, || match (&quote.target, &quote.due_local) {
+    answer(args.json, &quote, || {
+        match (&quote.target, &quote.due_local) {
         (Some(target), Some(due_local)) => format!(
             "Severity {} on {} support: first response within {target}, due {} ({due_local} in {}).",
             quote.severity,
@@ -104,6 +109,7 @@ pub fn run_sla(args: &SlaArgs) -> ExitCode {
             quote.support_level.as_str(),
             quote.best_effort.map(|t| t.to_string()).unwrap_or_default()
         ),
+    }
     })
 }
 
@@ -129,15 +135,24 @@ pub fn run_entitlements(args: &EntitlementsArgs) -> ExitCode {
             format!(
                 "Support level: {}{}",
                 quote.support_level.as_str(),
-                if quote.legacy { " (legacy: kept until the contract's term ends)" } else { "" }
+                if quote.legacy {
+                    " (legacy: kept until the contract's term ends)"
+                } else {
+                    ""
+                }
             ),
             format!("Severities you may file: {}", severities.join(", ")),
             format!("Kind of help: {}", quote.support_kind.as_str()),
-            format!("Phone callback: {}", if quote.phone_callback { "yes" } else { "no" }),
+            format!(
+                "Phone callback: {}",
+                if quote.phone_callback { "yes" } else { "no" }
+            ),
         ];
         for (severity, target) in &quote.targets {
             if let Some(target) = target {
-                lines.push(format!("Severity {severity}: first response within {target}"));
+                lines.push(format!(
+                    "Severity {severity}: first response within {target}"
+                ));
             }
         }
         if let Some(best) = quote.best_effort {

@@ -19,9 +19,21 @@ fn calendars() -> Vec<Calendar> {
     vec![
         Calendar::parse("UTC", "mon-fri 09:00-17:00", &none, None).unwrap(),
         Calendar::parse("Asia/Shanghai", "mon-fri 09:00-18:00", &holidays, None).unwrap(),
-        Calendar::parse("America/New_York", "mon-fri 08:00-20:00, sat 10:00-14:00", &holidays, None).unwrap(),
+        Calendar::parse(
+            "America/New_York",
+            "mon-fri 08:00-20:00, sat 10:00-14:00",
+            &holidays,
+            None,
+        )
+        .unwrap(),
         Calendar::parse("Europe/Berlin", "mon-fri 22:00-06:00", &none, None).unwrap(),
-        Calendar::parse("Australia/Lord_Howe", "mon-sun 00:00-24:00", &none, Some(8.0)).unwrap(),
+        Calendar::parse(
+            "Australia/Lord_Howe",
+            "mon-sun 00:00-24:00",
+            &none,
+            Some(8.0),
+        )
+        .unwrap(),
     ]
 }
 
@@ -71,7 +83,8 @@ fn bench(c: &mut Criterion) {
             for case in &cases {
                 let cal = &calendars[case.calendar];
                 let deadline =
-                    ResponseDeadline::compute(case.level, case.severity, cal, case.created).unwrap();
+                    ResponseDeadline::compute(case.level, case.severity, cal, case.created)
+                        .unwrap();
                 if let Some(status) = deadline.status_at(cal, black_box(now), None) {
                     breached += usize::from(status.breached);
                 }

@@ -13,7 +13,9 @@ use crate::calendar::Calendar;
 use crate::error::CoreError;
 use crate::target::Target;
 use chrono::offset::LocalResult;
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc};
+use chrono::{
+    DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc,
+};
 use chrono_tz::Tz;
 
 /// Earliest and latest years the arithmetic accepts, far from chrono's limits so that date

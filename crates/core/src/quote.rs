@@ -110,17 +110,9 @@ pub fn parse_instant(text: &str) -> Result<DateTime<Utc>, CoreError> {
 
 /// Answers a deadline question.
 pub fn sla(req: &SlaRequest) -> Result<SlaQuote, CoreError> {
-    let contract = Contract::existing(
-        req.deployment.parse()?,
-        req.subscription.parse()?,
-        None,
-    )?;
+    let contract = Contract::existing(req.deployment.parse()?, req.subscription.parse()?, None)?;
     let severity = Severity::new(req.severity)?;
-    let environment: Environment = req
-        .environment
-        .as_deref()
-        .unwrap_or("production")
-        .parse()?;
+    let environment: Environment = req.environment.as_deref().unwrap_or("production").parse()?;
     let calendar = Calendar::parse(
         req.tz.as_deref().unwrap_or("UTC"),
         req.hours.as_deref().unwrap_or(DEFAULT_HOURS),
@@ -129,8 +121,7 @@ pub fn sla(req: &SlaRequest) -> Result<SlaQuote, CoreError> {
     )?;
     let created = parse_instant(&req.created)?;
     check_severity(contract.support_level, severity, environment)?;
-    let deadline =
-        ResponseDeadline::compute(contract.support_level, severity, &calendar, created)?;
+    let deadline = ResponseDeadline::compute(contract.support_level, severity, &calendar, created)?;
     Ok(SlaQuote {
         support_level: contract.support_level,
         severity: severity.number(),

@@ -48,7 +48,9 @@ fn calendar() -> impl Strategy<Value = Calendar> {
             Calendar::new(
                 zone.parse().unwrap(),
                 WeeklySchedule::new(entries).unwrap(),
-                holiday_offsets.into_iter().map(|d| base + Duration::days(d)),
+                holiday_offsets
+                    .into_iter()
+                    .map(|d| base + Duration::days(d)),
                 day_length.map(Duration::seconds),
             )
             .unwrap()
@@ -123,6 +125,11 @@ fn holidays_covering_months_still_terminate() {
         None,
     )
     .unwrap();
-    let due = due(&cal, Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(), Target::new(1, TargetUnit::BusinessHours)).unwrap();
+    let due = due(
+        &cal,
+        Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(),
+        Target::new(1, TargetUnit::BusinessHours),
+    )
+    .unwrap();
     assert_eq!(due, Utc.with_ymd_and_hms(2028, 1, 3, 10, 0, 0).unwrap());
 }

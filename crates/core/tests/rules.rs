@@ -21,7 +21,10 @@ fn support_level_table() {
     assert_eq!(level(SelfManaged, Gold), Ok(SupportLevel::Gold));
     assert_eq!(level(SelfManaged, Platinum), Ok(SupportLevel::Platinum));
     assert_eq!(level(SelfManaged, Enterprise), Ok(SupportLevel::Enterprise));
-    assert_eq!(level(SelfManaged, Development), Ok(SupportLevel::Development));
+    assert_eq!(
+        level(SelfManaged, Development),
+        Ok(SupportLevel::Development)
+    );
 }
 
 #[test]
@@ -70,14 +73,45 @@ fn response_target_tables() {
     use TargetUnit::*;
     let sev = |n| Severity::new(n).unwrap();
     let table: Vec<(SupportLevel, [Option<Target>; 4])> = vec![
-        (SupportLevel::Premium, [t(30, Minutes), t(4, Hours), t(1, BusinessDays), None]),
-        (SupportLevel::Enhanced, [t(1, Hours), t(4, Hours), t(1, BusinessDays), None]),
-        (SupportLevel::Base, [t(4, BusinessHours), t(1, BusinessDays), t(2, BusinessDays), None]),
+        (
+            SupportLevel::Premium,
+            [t(30, Minutes), t(4, Hours), t(1, BusinessDays), None],
+        ),
+        (
+            SupportLevel::Enhanced,
+            [t(1, Hours), t(4, Hours), t(1, BusinessDays), None],
+        ),
+        (
+            SupportLevel::Base,
+            [
+                t(4, BusinessHours),
+                t(1, BusinessDays),
+                t(2, BusinessDays),
+                None,
+            ],
+        ),
         (SupportLevel::Limited, [None, None, None, None]),
-        (SupportLevel::Enterprise, [t(1, Hours), t(4, Hours), t(1, BusinessDays), None]),
-        (SupportLevel::Platinum, [t(1, Hours), t(4, Hours), t(1, BusinessDays), None]),
-        (SupportLevel::Gold, [t(4, BusinessHours), t(1, BusinessDays), t(2, BusinessDays), None]),
-        (SupportLevel::Development, [None, None, None, t(2, BusinessDays)]),
+        (
+            SupportLevel::Enterprise,
+            [t(1, Hours), t(4, Hours), t(1, BusinessDays), None],
+        ),
+        (
+            SupportLevel::Platinum,
+            [t(1, Hours), t(4, Hours), t(1, BusinessDays), None],
+        ),
+        (
+            SupportLevel::Gold,
+            [
+                t(4, BusinessHours),
+                t(1, BusinessDays),
+                t(2, BusinessDays),
+                None,
+            ],
+        ),
+        (
+            SupportLevel::Development,
+            [None, None, None, t(2, BusinessDays)],
+        ),
     ];
     for (lvl, row) in table {
         for (i, expected) in row.into_iter().enumerate() {
@@ -107,7 +141,11 @@ fn allowed_and_refused_severities_for_every_contract() {
             for env in [Production, NonProduction] {
                 let got = check_severity(lvl, s, env).map_err(|e| e.code);
                 let expected = if lvl == SupportLevel::Development {
-                    if s.number() == 4 { Ok(()) } else { Err(ErrorCode::SeverityNotAllowed) }
+                    if s.number() == 4 {
+                        Ok(())
+                    } else {
+                        Err(ErrorCode::SeverityNotAllowed)
+                    }
                 } else if s.number() == 4 {
                     Err(ErrorCode::SeverityNotAllowed)
                 } else if s.number() == 1 && env == NonProduction {
@@ -118,26 +156,54 @@ fn allowed_and_refused_severities_for_every_contract() {
                 assert_eq!(got, expected, "{lvl} severity {s} {env}");
             }
         }
-        let allowed: Vec<u8> = allowed_severities(lvl).into_iter().map(|s| s.number()).collect();
-        let expected: Vec<u8> = if lvl == SupportLevel::Development { vec![4] } else { vec![1, 2, 3] };
+        let allowed: Vec<u8> = allowed_severities(lvl)
+            .into_iter()
+            .map(|s| s.number())
+            .collect();
+        let expected: Vec<u8> = if lvl == SupportLevel::Development {
+            vec![4]
+        } else {
+            vec![1, 2, 3]
+        };
         assert_eq!(allowed, expected, "{lvl}");
     }
 }
 
 #[test]
 fn refusal_messages_say_what_to_pick_instead() {
-    let e = check_severity(SupportLevel::Development, Severity::URGENT, Environment::Production).unwrap_err();
+    let e = check_severity(
+        SupportLevel::Development,
+        Severity::URGENT,
+        Environment::Production,
+    )
+    .unwrap_err();
     assert!(e.message.contains("choose severity 4"), "{}", e.message);
-    let e = check_severity(SupportLevel::Premium, Severity::DEVELOPMENT, Environment::NonProduction).unwrap_err();
+    let e = check_severity(
+        SupportLevel::Premium,
+        Severity::DEVELOPMENT,
+        Environment::NonProduction,
+    )
+    .unwrap_err();
     assert!(e.message.contains("choose severity 3"), "{}", e.message);
-    let e = check_severity(SupportLevel::Premium, Severity::URGENT, Environment::NonProduction).unwrap_err();
+    let e = check_severity(
+        SupportLevel::Premium,
+        Severity::URGENT,
+        Environment::NonProduction,
+    )
+    .unwrap_err();
     assert!(e.message.contains("production"), "{}", e.message);
 }
 
 #[test]
 fn severity_outside_one_to_four_is_invalid() {
-    assert_eq!(Severity::new(0).unwrap_err().code, ErrorCode::InvalidArgument);
-    assert_eq!(Severity::new(5).unwrap_err().code, ErrorCode::InvalidArgument);
+    assert_eq!(
+        Severity::new(0).unwrap_err().code,
+        ErrorCode::InvalidArgument
+    );
+    assert_eq!(
+        Severity::new(5).unwrap_err().code,
+        ErrorCode::InvalidArgument
+    );
 }
 
 #[test]
@@ -156,22 +222,54 @@ fn at(s: &str) -> DateTime<Utc> {
 #[test]
 fn callback_windows() {
     let now = at("2026-03-09T10:00:00Z");
-    let w = |a, b| CallbackWindow { start: at(a), end: at(b) };
+    let w = |a, b| CallbackWindow {
+        start: at(a),
+        end: at(b),
+    };
     let ok = [w("2026-03-09T14:00:00Z", "2026-03-09T15:00:00Z")];
     assert!(check_callback(SupportLevel::Base, &ok, now).is_ok());
-    assert_eq!(check_callback(SupportLevel::Limited, &ok, now).unwrap_err().code, ErrorCode::CallbackNotIncluded);
+    assert_eq!(
+        check_callback(SupportLevel::Limited, &ok, now)
+            .unwrap_err()
+            .code,
+        ErrorCode::CallbackNotIncluded
+    );
     let inverted = [w("2026-03-09T15:00:00Z", "2026-03-09T14:00:00Z")];
-    assert_eq!(check_callback(SupportLevel::Base, &inverted, now).unwrap_err().code, ErrorCode::InvalidArgument);
+    assert_eq!(
+        check_callback(SupportLevel::Base, &inverted, now)
+            .unwrap_err()
+            .code,
+        ErrorCode::InvalidArgument
+    );
     let past = [w("2026-03-08T14:00:00Z", "2026-03-08T15:00:00Z")];
-    assert_eq!(check_callback(SupportLevel::Base, &past, now).unwrap_err().code, ErrorCode::InvalidArgument);
-    assert_eq!(check_callback(SupportLevel::Base, &[], now).unwrap_err().code, ErrorCode::InvalidArgument);
+    assert_eq!(
+        check_callback(SupportLevel::Base, &past, now)
+            .unwrap_err()
+            .code,
+        ErrorCode::InvalidArgument
+    );
+    assert_eq!(
+        check_callback(SupportLevel::Base, &[], now)
+            .unwrap_err()
+            .code,
+        ErrorCode::InvalidArgument
+    );
 }
 
 #[test]
 fn case_status_follows_who_spoke_last() {
-    assert_eq!(CaseStatus::WaitingOnVendor.after_comment(true), CaseStatus::WaitingOnCustomer);
-    assert_eq!(CaseStatus::WaitingOnCustomer.after_comment(false), CaseStatus::WaitingOnVendor);
-    assert_eq!(CaseStatus::Solved.after_comment(false), CaseStatus::WaitingOnVendor);
+    assert_eq!(
+        CaseStatus::WaitingOnVendor.after_comment(true),
+        CaseStatus::WaitingOnCustomer
+    );
+    assert_eq!(
+        CaseStatus::WaitingOnCustomer.after_comment(false),
+        CaseStatus::WaitingOnVendor
+    );
+    assert_eq!(
+        CaseStatus::Solved.after_comment(false),
+        CaseStatus::WaitingOnVendor
+    );
     assert_eq!(CaseStatus::Closed.after_comment(false), CaseStatus::Closed);
 }
 
@@ -183,10 +281,19 @@ fn wire_names_parse_and_print_back() {
     for s in ["standard", "gold", "platinum", "enterprise", "development"] {
         assert_eq!(s.parse::<Subscription>().unwrap().to_string(), s);
     }
-    assert_eq!("onprem".parse::<Deployment>().unwrap_err().code, ErrorCode::InvalidArgument);
+    assert_eq!(
+        "onprem".parse::<Deployment>().unwrap_err().code,
+        ErrorCode::InvalidArgument
+    );
     for t in CaseType::ALL {
         assert_eq!(t.as_str().parse::<CaseType>().unwrap(), t);
     }
-    assert_eq!(serde_json::to_string(&ErrorCode::SeverityRequiresProduction).unwrap(), "\"severity_requires_production\"");
-    assert_eq!(serde_json::to_string(&SupportKind::BreakFix).unwrap(), "\"break-fix\"");
+    assert_eq!(
+        serde_json::to_string(&ErrorCode::SeverityRequiresProduction).unwrap(),
+        "\"severity_requires_production\""
+    );
+    assert_eq!(
+        serde_json::to_string(&SupportKind::BreakFix).unwrap(),
+        "\"break-fix\""
+    );
 }
