@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs the test suite inside the session `make test` sets up:
+#   xvfb-run -a dbus-run-session -- env NO_AT_BRIDGE=1 bash scripts/test-session.sh [cargo test args]
+#
+# Why: the end-to-end tests open the real app window (needs the X display from xvfb-run and the
+# D-Bus session bus from dbus-run-session), and code that stores secrets needs an unlocked Secret
+# Service. A fresh gnome-keyring daemon on this session bus, unlocked with a throw-away password,
+# provides one without touching the user's real keyring.
+#
+# Arguments replace the default `--workspace`, e.g. `-p casewatch-tests` for the e2e tests only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ -z "${DISPLAY:-}" ] || [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then
+  echo "test-session.sh: needs an X display and a D-Bus session; run the tests with 'make test'." >&2
+  exit 1
+fi
+
+# The daemon prints VAR=value lines (e.g. GNOME_KEYRING_CONTROL); export them for the tests.
+keyring_env="$(printf '%s' "${CASEWATCH_TEST_KEYRING_PASSWORD:-casewatch-test}" |
+  gnome-keyring-daemon --unlock --components=secrets --daemonize)"
+while IFS= read -r assignment; do
+  if [ -n "$assignment" ]; then
+    export "${assignment?}"
+  fi
+done <<<"$keyring_env"
+
+if [ "$#" -eq 0 ]; then
+  set -- --workspace
+fi
+exec cargo test "$@"

@@ -1,0 +1,47 @@
+//! The one error type that crosses the Tauri boundary.
+//!
+//! The webview only ever sees `{ "code": "...", "message": "..." }`: a stable snake_case code the
+//! UI maps to localised text, and an English message for detail. Keeping a single shape means the
+//! UI needs one error renderer for every command, and the codes match those of the CLI's `--json`
+//! output and the server's problem+json bodies.
+
+use casewatch_core::CoreError;
+use serde::Serialize;
+
+/// Error returned by every app command, serialised as `{code, message}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AppError {
+    /// Stable machine-readable code in snake_case, e.g. `severity_not_allowed`.
+    pub code: String,
+    /// Human-readable explanation (English), saying why and what to do instead.
+    pub message: String,
+}
+
+impl AppError {
+    /// Builds an error from a code and a message.
+    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for AppError {}
+
+impl From<CoreError> for AppError {
+    fn from(err: CoreError) -> Self {
+        // Reuse the core's wire code verbatim so the app can never drift from the CLI and the
+        // server.
+        Self {
+            code: err.code.as_str().to_owned(),
+            message: err.message,
+        }
+    }
+}
