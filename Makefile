@@ -32,8 +32,10 @@ run: deps
 	fi
 	cargo run
 
-## test: format check, lints, the app build, then every test of the workspace under Xvfb + D-Bus
+## test: UI unit tests, format check, lints, the app build, then every test of the workspace under
+## Xvfb + D-Bus
 test: deps
+	node --test ui/tests/
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo build -p casewatch-app

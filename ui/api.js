@@ -34,3 +34,64 @@ export function slaQuote(request) {
 export function entitlements(request) {
   return invoke('entitlements', { request });
 }
+
+// ---------------------------------------------------------------------------------------------
+// The desktop commands of docs/app-commands.md. Argument keys are sent exactly as documented.
+// ---------------------------------------------------------------------------------------------
+
+export const sessionStatus = () => invoke('session_status');
+export const login = (portal_url, email, password) => invoke('login', { portal_url, email, password });
+export const demoAccounts = () => invoke('demo_accounts');
+export const demoStart = (email) => invoke('demo_start', { email });
+export const logout = () => invoke('logout');
+
+export const casesList = (include_closed = false) => invoke('cases_list', { include_closed });
+export const caseGet = (number) => invoke('case_get', { number });
+export const caseReply = (number, body, attachment_ids = []) =>
+  invoke('case_reply', { number, body, attachment_ids });
+export const caseUpdate = (number, patch) => invoke('case_update', { number, patch });
+export const caseCallback = (number, windows) => invoke('case_callback', { number, windows });
+export const attachmentOpen = (id) => invoke('attachment_open', { id });
+
+export const severityChoices = (environment, case_type) =>
+  invoke('severity_choices', { environment, case_type });
+export const caseDeadlinePreview = (severity, environment) =>
+  invoke('case_deadline_preview', { severity, environment });
+export const productsList = () => invoke('products_list');
+export const attachmentUnstage = (staged_id) => invoke('attachment_unstage', { staged_id });
+export const draftSave = (draft) => invoke('draft_save', { draft });
+export const draftLoad = () => invoke('draft_load');
+export const draftDiscard = () => invoke('draft_discard');
+export const outboxSubmitCase = (submission) => invoke('outbox_submit_case', submission);
+
+/** Sends a file's bytes as a raw IPC body (no base64); resolves to a `StagedAttachment`. */
+export async function attachmentStage(file) {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const core = window.__TAURI__ && window.__TAURI__.core;
+  if (!core || typeof core.invoke !== 'function') {
+    throw { code: 'no_backend', message: 'window.__TAURI__ is not available' };
+  }
+  try {
+    return await core.invoke('attachment_stage', bytes, {
+      headers: {
+        'x-filename': encodeURIComponent(file.name),
+        'x-content-type': file.type || 'application/octet-stream',
+      },
+    });
+  } catch (error) {
+    throw normaliseError(error);
+  }
+}
+
+export const kbSearch = (query, locale, known_issues_only, limit = 20) =>
+  invoke('kb_search', { query, locale, known_issues_only, limit });
+export const kbArticle = (id) => invoke('kb_article', { id });
+export const kbSyncStatus = () => invoke('kb_sync_status');
+export const kbSyncNow = () => invoke('kb_sync_now');
+
+export const contactsList = () => invoke('contacts_list');
+export const contactAdd = (contact) => invoke('contact_add', { contact });
+export const contactRemove = (id) => invoke('contact_remove', { id });
+
+export const settingsGet = () => invoke('settings_get');
+export const settingsSet = (settings) => invoke('settings_set', { settings });

@@ -1,14 +1,82 @@
-// Entry point of the Casewatch UI: applies the chosen language to the page and registers the
-// web components, which then render themselves.
+// Entry point of the Casewatch UI: applies the chosen language, asks the Rust side whether a
+// session exists, and routes between the screens (hash routes, one web component each).
+//
+// Routes: #/welcome (first run), #/home, #/kb, #/new-case, #/case/<number>, #/contacts (key
+// contact only), #/settings, #/calculator (always reachable, signed in or not). Screens that
+// need a session send a signed-out user to #/welcome.
 
-import { language, onLanguageChange, translateTree } from './i18n.js';
+import { language, onLanguageChange, t, translateTree } from './i18n.js';
+import { ROUTES, allowed, parseRoute, resolveRoute } from './lib/router.js';
+import { onConnectivityChange, onSessionChange, refreshSession, session } from './state.js';
 import './components/language-switch.js';
 import './components/deadline-calculator.js';
+import './components/welcome-screen.js';
+import './components/home-screen.js';
+import './components/kb-screen.js';
+import './components/case-wizard.js';
+import './components/case-view.js';
+import './components/contacts-screen.js';
+import './components/settings-screen.js';
+
+const main = document.querySelector('.app-main');
+const header = document.querySelector('.app-header');
+const headerSwitch = header.querySelector('cw-language-switch');
+const headerEnd = header.querySelector('.app-header__end');
+let started = false;
+let shown = null;
+
+function route() {
+  if (!started) return;
+  const { name, arg, redirect } = resolveRoute(window.location.hash, session());
+  if (redirect && window.location.hash !== redirect) {
+    window.location.replace(redirect);
+    return;
+  }
+  const key = `${name}/${arg ?? ''}`;
+  if (shown !== key) {
+    shown = key;
+    const el = document.createElement(ROUTES[name].tag);
+    if (arg) el.setAttribute('number', arg);
+    main.replaceChildren(el);
+    main.dataset.route = name;
+    window.scrollTo(0, 0);
+  }
+  // One language control on screen at a time (its data-testid is unique): the settings
+  // screen has its own.
+  if (name === 'settings') headerSwitch.remove();
+  else if (!headerSwitch.isConnected) headerEnd.append(headerSwitch);
+  renderChrome(name);
+}
+
+function renderChrome(current = parseRoute(window.location.hash).name) {
+  const s = session();
+  for (const link of header.querySelectorAll('[data-route]')) {
+    link.hidden = !allowed(link.dataset.when, s);
+    if (link.dataset.route === current) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  header.querySelector('[data-testid="demo-badge"]').hidden = !(s.signed_in && s.demo);
+  header.querySelector('[data-testid="offline-badge"]').hidden = !(s.signed_in && s.offline);
+}
 
 function applyLanguage() {
   document.documentElement.lang = language();
-  translateTree(document.querySelector('.app-header'));
+  translateTree(header);
+  header.querySelector('.app-nav').setAttribute('aria-label', t('nav.label'));
+  renderChrome();
 }
 
 applyLanguage();
 onLanguageChange(applyLanguage);
+onSessionChange(() => {
+  shown = shown && shown.startsWith('calculator') ? shown : null;
+  route();
+});
+onConnectivityChange(() => renderChrome());
+window.addEventListener('hashchange', route);
+
+refreshSession().finally(() => {
+  started = true;
+  document.body.dataset.ready = 'true';
+  route();
+});

@@ -271,11 +271,12 @@ impl App {
         }
     }
 
-    /// Waits until the page has loaded and the calculator has rendered.
+    /// Waits until the page has loaded and the router has shown the first screen (the sign-in
+    /// screen without a session).
     fn wait_for_ui(&self) -> Result<()> {
         let script = "return document.readyState === 'complete' \
-            && !!customElements.get('cw-deadline-calculator') \
-            && !!document.querySelector('[data-testid=\"calc-result\"]');";
+            && document.body.dataset.ready === 'true' \
+            && !!document.querySelector('[data-testid=\"nav-calculator\"]');";
         self.wait_for("the first screen to render", UI_READY_TIMEOUT, || {
             Ok(self
                 .session()
@@ -337,6 +338,29 @@ impl App {
     pub fn attribute(&self, id: &str, name: &str) -> Result<Option<String>> {
         let element = self.by_testid(id)?;
         self.session().attribute(&element, name)
+    }
+
+    /// Clicks the element `id`, as a person would.
+    pub fn click(&self, id: &str) -> Result<()> {
+        let element = self.by_testid(id)?;
+        self.session().click(&element)
+    }
+
+    /// Opens the deadline calculator through its navigation entry and waits until it has
+    /// rendered. The calculator is reachable signed in or not.
+    pub fn open_calculator(&self) -> Result<()> {
+        self.click("nav-calculator")?;
+        self.wait_for("the deadline calculator to render", DEFAULT_WAIT, || {
+            Ok(self
+                .session()
+                .execute(
+                    "return !!document.querySelector('cw-deadline-calculator [data-testid=\"calc-result\"]');",
+                    vec![],
+                )?
+                .as_bool()
+                .filter(|ready| *ready))
+        })
+        .map(|_| ())
     }
 
     /// Sets the value of a form control by script and fires `input` and `change`, as a selection

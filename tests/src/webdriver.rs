@@ -167,6 +167,16 @@ impl Session {
         Ok(value.as_bool().unwrap_or(false))
     }
 
+    /// Clicks `element` (scrolled into view first by the remote end).
+    pub fn click(&self, element: &Element) -> Result<()> {
+        self.call(
+            "POST",
+            &format!("/element/{}/click", element.0),
+            Some(json!({})),
+        )?;
+        Ok(())
+    }
+
     /// Clears an editable `element` (fires `change` as a person's edit would).
     pub fn clear(&self, element: &Element) -> Result<()> {
         self.call(

@@ -50,6 +50,7 @@ fn expect_eq(what: &str, actual: &str, expected: &str) -> Result<()> {
 fn business_day_target_skips_the_weekend() {
     let name = "deadline-self-managed-platinum-sev3";
     scenario(name, Options::default().time_zone("Asia/Shanghai"), |app| {
+        app.open_calculator()?;
         expect_eq("window title", &app.title()?, "Casewatch")?;
         // The strict CSP is in force: the page may not evaluate strings as code.
         let eval = app.session().execute(
@@ -102,6 +103,7 @@ fn business_day_target_skips_the_weekend() {
 fn holidays_and_contract_time_zone_move_the_deadline() {
     let name = "deadline-cloud-gold-shanghai-holiday";
     scenario(name, Options::default().time_zone("Europe/Berlin"), |app| {
+        app.open_calculator()?;
         fill(
             app,
             &Form {
@@ -137,6 +139,7 @@ fn holidays_and_contract_time_zone_move_the_deadline() {
 fn development_subscription_cannot_file_severity_1() {
     let name = "error-development-severity-1";
     scenario(name, Options::default().time_zone("UTC"), |app| {
+        app.open_calculator()?;
         fill(
             app,
             &Form {
@@ -173,6 +176,7 @@ fn development_subscription_cannot_file_severity_1() {
 fn language_switch_shows_simplified_chinese() {
     let name = "language-zh-cn";
     scenario(name, Options::default().time_zone("UTC"), |app| {
+        app.open_calculator()?;
         fill(
             app,
             &Form {

@@ -1,0 +1,396 @@
+// <cw-case-view number="42">: one case. Its facts, the initial-response countdown, the public
+// thread (comment bodies rendered and sanitised in Rust), attachments, a reply box, and the
+// actions a contact may take: change the severity, mark solved or close, request a callback.
+
+import { attachmentOpen, attachmentStage, attachmentUnstage, caseCallback, caseGet, caseReply, caseUpdate } from '../api.js';
+import { badge, errorBox, errorText, h, loading, setTrustedHtml, severityPill, statusPill } from '../dom.js';
+import { onLanguageChange, t } from '../i18n.js';
+import { instantLine, wallInputToInstant, windowLines } from '../lib/zones.js';
+import { contractZone, entitlements, handleAuthError, session, setOffline } from '../state.js';
+import { localZone } from '../time.js';
+import './deadline-bar.js';
+
+const REFRESH_MS = 60_000;
+
+class CaseView extends HTMLElement {
+  connectedCallback() {
+    this.answer = null;
+    this.error = null;
+    this.reply = '';
+    this.replyFiles = [];
+    this.replyState = null;
+    this.action = null;
+    this.windows = [{ start: '', end: '' }];
+    this.off = onLanguageChange(() => this.render());
+    this.render();
+    this.load();
+    this.timer = setInterval(() => this.load(), REFRESH_MS);
+  }
+
+  disconnectedCallback() {
+    clearInterval(this.timer);
+    if (this.off) this.off();
+  }
+
+  get number() {
+    return Number(this.getAttribute('number'));
+  }
+
+  async load() {
+    try {
+      this.answer = await caseGet(this.number);
+      this.error = null;
+      setOffline(this.answer.offline);
+    } catch (error) {
+      if (handleAuthError(error)) return;
+      this.error = error;
+    }
+    if (this.isConnected) this.render();
+  }
+
+  async sendReply() {
+    const body = this.reply.trim();
+    if (!body) return;
+    this.replyState = { busy: true };
+    this.render();
+    try {
+      const ids = this.replyFiles.filter((f) => f.staged).map((f) => f.staged.staged_id);
+      const answer = await caseReply(this.number, body, ids);
+      this.reply = '';
+      this.replyFiles = [];
+      this.replyState = { done: answer.state };
+      await this.load();
+    } catch (error) {
+      this.replyState = { error };
+    }
+    if (this.isConnected) this.render();
+  }
+
+  async addReplyFiles(files) {
+    for (const file of files) {
+      const entry = { name: file.name, busy: true };
+      this.replyFiles.push(entry);
+      this.render();
+      try {
+        entry.staged = await attachmentStage(file);
+      } catch (error) {
+        entry.error = error;
+      }
+      entry.busy = false;
+      if (this.isConnected) this.render();
+    }
+  }
+
+  async patch(patch, what) {
+    this.action = { busy: what };
+    this.render();
+    try {
+      const updated = await caseUpdate(this.number, patch);
+      this.answer = { ...this.answer, case: updated, as_of: new Date().toISOString() };
+      this.action = { done: what };
+      this.load();
+    } catch (error) {
+      this.action = { error, what };
+    }
+    if (this.isConnected) this.render();
+  }
+
+  async requestCallback() {
+    const windows = this.windows.map((w) => ({ start: wallInputToInstant(w.start), end: wallInputToInstant(w.end) }));
+    if (windows.some((w) => !w.start || !w.end || Date.parse(w.end) <= Date.parse(w.start))) {
+      this.action = { error: { code: 'invalid_window', message: '' }, what: 'callback' };
+      this.render();
+      return;
+    }
+    this.action = { busy: 'callback' };
+    this.render();
+    try {
+      await caseCallback(this.number, windows);
+      this.windows = [{ start: '', end: '' }];
+      this.action = { done: 'callback' };
+      await this.load();
+    } catch (error) {
+      this.action = { error, what: 'callback' };
+    }
+    if (this.isConnected) this.render();
+  }
+
+  render() {
+    if (this.error && !this.answer) {
+      this.replaceChildren(h('section', { class: 'card' }, h('a', { href: '#/home', class: 'back', text: t('case.back') }), errorBox(this.error, { title: t('case.failed') })));
+      return;
+    }
+    if (!this.answer) {
+      this.replaceChildren(h('section', { class: 'card' }, loading()));
+      return;
+    }
+    const c = this.answer.case;
+    const open = c.status === 'waiting-on-vendor' || c.status === 'waiting-on-customer';
+    const bar = document.createElement('cw-deadline-bar');
+    bar.data = {
+      deadline: c.deadline,
+      due_at: c.due_at,
+      as_of: this.answer.as_of,
+      target: c.target,
+      best_effort: c.best_effort,
+      first_response_at: c.first_response_at,
+      zone: contractZone(),
+    };
+    const zone = localZone();
+    const head = h(
+      'section',
+      { class: 'card case-head' },
+      h('a', { href: '#/home', class: 'back', text: t('case.back') }),
+      h(
+        'div',
+        { class: 'case-head__title' },
+        h('h1', {}, h('span', { class: 'case-head__number', text: `#${c.number}` }), ' ', c.subject),
+        h('div', { class: 'case-head__pills' }, severityPill(c.severity), statusPill(c.status), this.answer.offline ? badge(t('common.offline'), 'warn', { dataset: { testid: 'offline' } }) : null),
+      ),
+      h(
+        'p',
+        { class: 'muted' },
+        `${t(`type.${c.type}`)} · ${t(`environment.${c.environment}`)} · ${c.product} ${c.version} · `,
+        t('case.openedBy', { name: c.opened_by?.name ?? '—', when: instantLine(c.created_at, zone, t) }),
+        c.assignee ? ` · ${t('case.assignee', { name: c.assignee.name })}` : ` · ${t('case.unassigned')}`,
+      ),
+      open || c.first_response_at ? bar : null,
+    );
+
+    const thread = h(
+      'section',
+      { class: 'card thread' },
+      h('h2', { text: t('case.thread') }),
+      h(
+        'ol',
+        { class: 'comments' },
+        h(
+          'li',
+          { class: 'comment comment--description' },
+          h('div', { class: 'comment__head' }, h('strong', { text: c.opened_by?.name ?? '' }), h('span', { class: 'muted', text: instantLine(c.created_at, zone, t) })),
+          h('h3', { class: 'comment__label', text: t('wizard.situation') }),
+          h('p', { class: 'pre', text: c.situation }),
+          c.impact ? h('h3', { class: 'comment__label', text: t('wizard.impact') }) : null,
+          c.impact ? h('p', { class: 'pre', text: c.impact }) : null,
+        ),
+        this.answer.comments.map((m) => {
+          const body = h('div', { class: 'comment__body prose' });
+          setTrustedHtml(body, m.body_html);
+          const engineer = m.author?.role === 'engineer';
+          return h(
+            'li',
+            { class: `comment${engineer ? ' comment--engineer' : ''}${m.pending ? ' comment--pending' : ''}`, dataset: { testid: 'case-comment', commentId: String(m.id) } },
+            h(
+              'div',
+              { class: 'comment__head' },
+              h('strong', { text: m.author?.name ?? '' }),
+              engineer ? badge(t('case.engineer'), 'accent') : null,
+              m.pending ? badge(t('case.pending'), 'warn') : null,
+              h('span', { class: 'muted', text: instantLine(m.created_at, zone, t) }),
+            ),
+            body,
+            m.attachments?.length ? h('ul', { class: 'attachment-list' }, m.attachments.map((a) => this.attachment(a))) : null,
+          );
+        }),
+      ),
+      c.status === 'closed'
+        ? h('p', { class: 'muted', text: t('case.closedNoReply') })
+        : h(
+            'div',
+            { class: 'reply' },
+            h(
+              'label',
+              { class: 'field' },
+              h('span', { class: 'field__label', text: t('case.reply') }),
+              h('textarea', {
+                rows: '4',
+                value: this.reply,
+                placeholder: t('case.reply.placeholder'),
+                dataset: { testid: 'reply-input' },
+                oninput: (e) => {
+                  this.reply = e.target.value;
+                },
+              }),
+            ),
+            h(
+              'div',
+              { class: 'reply__files' },
+              h(
+                'label',
+                { class: 'btn btn--small' },
+                t('case.reply.attach'),
+                h('input', {
+                  type: 'file',
+                  multiple: true,
+                  class: 'visually-hidden',
+                  dataset: { testid: 'reply-attachments' },
+                  onchange: (e) => {
+                    const files = [...e.target.files];
+                    e.target.value = '';
+                    this.addReplyFiles(files);
+                  },
+                }),
+              ),
+              this.replyFiles.length
+                ? h(
+                    'ul',
+                    { class: 'attachment-list' },
+                    this.replyFiles.map((f) =>
+                      h(
+                        'li',
+                        { class: 'attachment' },
+                        h('span', { class: 'attachment__name', text: f.name }),
+                        f.busy ? h('span', { class: 'muted', text: t('wizard.uploading') }) : null,
+                        f.error ? h('span', { class: 'error-text', text: errorText(f.error) }) : null,
+                        h('button', {
+                          type: 'button',
+                          class: 'btn btn--ghost btn--small',
+                          text: t('common.remove'),
+                          onclick: () => {
+                            this.replyFiles = this.replyFiles.filter((x) => x !== f);
+                            if (f.staged) attachmentUnstage(f.staged.staged_id).catch(() => {});
+                            this.render();
+                          },
+                        }),
+                      ),
+                    ),
+                  )
+                : null,
+            ),
+            this.replyState?.error ? errorBox(this.replyState.error, { title: t('case.reply.failed') }) : null,
+            this.replyState?.done === 'queued' ? h('p', { class: 'notice', text: t('case.reply.queued') }) : null,
+            h(
+              'div',
+              { class: 'actions' },
+              h('button', {
+                type: 'button',
+                class: 'btn btn--primary',
+                disabled: Boolean(this.replyState?.busy),
+                dataset: { testid: 'reply-submit' },
+                onclick: () => this.sendReply(),
+                text: this.replyState?.busy ? t('case.reply.sending') : t('case.reply.send'),
+              }),
+            ),
+          ),
+    );
+
+    this.replaceChildren(h('div', { class: 'case' }, head, h('div', { class: 'case__grid' }, thread, this.side(c))));
+  }
+
+  attachment(a) {
+    return h(
+      'li',
+      { class: 'attachment' },
+      h('button', {
+        type: 'button',
+        class: 'btn btn--link',
+        dataset: { testid: 'case-attachment' },
+        text: a.filename,
+        onclick: () => attachmentOpen(a.id).catch((error) => {
+          this.action = { error, what: 'attachment' };
+          this.render();
+        }),
+      }),
+      h('span', { class: 'muted', text: ` ${Math.max(1, Math.round(a.size / 1024))} KiB · ${a.uploaded_by?.name ?? ''}` }),
+    );
+  }
+
+  side(c) {
+    const ent = entitlements();
+    const closed = c.status === 'closed';
+    const allowed = ent?.severities ?? [1, 2, 3, 4];
+    const sevSelect = h(
+      'select',
+      { dataset: { testid: 'case-severity' }, disabled: closed },
+      [1, 2, 3, 4].map((n) =>
+        h('option', {
+          value: String(n),
+          disabled: !allowed.includes(n) || (n === 1 && c.environment === 'non-production'),
+          selected: c.severity === n,
+          text: t(`severity.${n}`),
+        }),
+      ),
+    );
+    const busy = Boolean(this.action?.busy);
+    const actionError = this.action?.error ? errorBox(this.action.error, { title: t('case.actionFailed') }) : null;
+    const allAttachments = this.answer.attachments ?? [];
+    const zone = contractZone();
+    const callbackPart =
+      ent?.phone_callback && !closed
+        ? h(
+            'section',
+            { class: 'card side__card' },
+            h('h2', { text: t('case.callback') }),
+            c.callback_windows?.length
+              ? h(
+                  'ul',
+                  { class: 'plain windows-list', dataset: { testid: 'case-callback-windows' } },
+                  c.callback_windows.map((w) => {
+                    const l = windowLines(w.start, w.end, zone, t);
+                    return h('li', {}, l.local, zone && zone !== localZone() ? h('span', { class: 'muted block', text: l.contract }) : null);
+                  }),
+                )
+              : h('p', { class: 'muted', text: t('case.callback.none') }),
+            this.windows.map((w) =>
+              h(
+                'div',
+                { class: 'field-row' },
+                h('label', { class: 'field' }, h('span', { class: 'field__label', text: t('wizard.callback.start') }), h('input', { type: 'datetime-local', value: w.start, dataset: { testid: 'case-callback-start' }, oninput: (e) => (w.start = e.target.value) })),
+                h('label', { class: 'field' }, h('span', { class: 'field__label', text: t('wizard.callback.end') }), h('input', { type: 'datetime-local', value: w.end, dataset: { testid: 'case-callback-end' }, oninput: (e) => (w.end = e.target.value) })),
+              ),
+            ),
+            h('p', { class: 'hint', text: t('case.callback.hint', { zone: localZone() }) }),
+            h('button', { type: 'button', class: 'btn', disabled: busy, dataset: { testid: 'case-callback-submit' }, text: t('case.callback.request'), onclick: () => this.requestCallback() }),
+            this.action?.done === 'callback' ? h('p', { class: 'ok-text', text: t('case.callback.done') }) : null,
+          )
+        : null;
+    return h(
+      'aside',
+      { class: 'side' },
+      h(
+        'section',
+        { class: 'card side__card' },
+        h('h2', { text: t('case.manage') }),
+        h(
+          'label',
+          { class: 'field' },
+          h('span', { class: 'field__label', text: t('case.severity') }),
+          sevSelect,
+        ),
+        h('button', {
+          type: 'button',
+          class: 'btn btn--small',
+          disabled: busy || closed,
+          dataset: { testid: 'case-severity-apply' },
+          text: t('case.severity.apply'),
+          onclick: () => {
+            const n = Number(sevSelect.value);
+            if (n !== c.severity) this.patch({ severity: n }, 'severity');
+          },
+        }),
+        h('p', { class: 'hint', text: t('case.severity.note') }),
+        h(
+          'div',
+          { class: 'actions actions--wrap' },
+          c.status !== 'solved' && !closed
+            ? h('button', { type: 'button', class: 'btn btn--small', disabled: busy, dataset: { testid: 'case-solve' }, text: t('case.solve'), onclick: () => this.patch({ status: 'solved' }, 'status') })
+            : null,
+          !closed
+            ? h('button', { type: 'button', class: 'btn btn--small btn--ghost', disabled: busy, dataset: { testid: 'case-close' }, text: t('case.close'), onclick: () => this.patch({ status: 'closed' }, 'status') })
+            : null,
+        ),
+        actionError,
+      ),
+      callbackPart,
+      h(
+        'section',
+        { class: 'card side__card' },
+        h('h2', { text: t('case.attachments') }),
+        allAttachments.length ? h('ul', { class: 'attachment-list' }, allAttachments.map((a) => this.attachment(a))) : h('p', { class: 'muted', text: t('common.none') }),
+      ),
+      session().demo ? h('p', { class: 'muted small', text: t('case.demoNote') }) : null,
+    );
+  }
+}
+
+customElements.define('cw-case-view', CaseView);

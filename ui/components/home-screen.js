@@ -1,0 +1,192 @@
+// <cw-home>: the organisation, what its contract includes, and its cases split into
+// "waiting on us" / "waiting on you", each open case with its initial-response countdown.
+
+import { casesList } from '../api.js';
+import { badge, errorBox, h, loading, severityPill, statusPill } from '../dom.js';
+import { has, onLanguageChange, t } from '../i18n.js';
+import { splitCases } from '../lib/cases.js';
+import { contractZone, handleAuthError, onSessionChange, session, setOffline } from '../state.js';
+import { localZone } from '../time.js';
+import './deadline-bar.js';
+
+const REFRESH_MS = 60_000;
+
+class HomeScreen extends HTMLElement {
+  connectedCallback() {
+    this.answer = null;
+    this.error = null;
+    this.offs = [onLanguageChange(() => this.render()), onSessionChange(() => this.render())];
+    this.render();
+    this.load();
+    this.timer = setInterval(() => this.load(), REFRESH_MS);
+  }
+
+  disconnectedCallback() {
+    clearInterval(this.timer);
+    for (const off of this.offs) off();
+  }
+
+  async load() {
+    try {
+      this.answer = await casesList(true);
+      this.error = null;
+      setOffline(this.answer.offline);
+    } catch (error) {
+      if (handleAuthError(error)) return;
+      this.error = error;
+    }
+    if (this.isConnected) this.render();
+  }
+
+  render() {
+    const me = session().me;
+    this.replaceChildren(h('div', { class: 'home' }, this.organisation(me), this.cases()));
+  }
+
+  organisation(me) {
+    const org = me?.organisation;
+    const contract = me?.contract;
+    const ent = me?.entitlements;
+    const cal = me?.calendar;
+    const fact = (label, value, testid) =>
+      h('div', { class: 'fact' }, h('dt', { text: label }), h('dd', { dataset: testid ? { testid } : {} }, value));
+    const level = ent?.support_level ?? contract?.support_level;
+    const kind = ent?.support_kind ?? contract?.support_kind;
+    const facts = h(
+      'dl',
+      { class: 'facts facts--grid' },
+      fact(
+        t('home.level'),
+        [
+          level ? (has(`level.${level}`) ? t(`level.${level}`) : level) : t('calc.none'),
+          contract
+            ? h('span', {
+                class: 'fact__sub',
+                text: `${t(`deployment.${contract.deployment}`)} · ${t(`subscription.${contract.subscription}`)}`,
+              })
+            : null,
+        ],
+        'home-support-level',
+      ),
+      fact(
+        t('home.kind'),
+        [
+          kind ? t(`kind.${kind}`) : t('calc.none'),
+          kind ? h('span', { class: 'fact__sub', text: t(`kind.${kind}.help`) }) : null,
+        ],
+        'home-support-kind',
+      ),
+      fact(
+        t('home.callback'),
+        [
+          ent ? (ent.phone_callback ? t('common.yes') : t('common.no')) : t('calc.none'),
+          ent ? h('span', { class: 'fact__sub', text: ent.phone_callback ? t('home.callback.yes') : t('home.callback.no') }) : null,
+        ],
+        'home-callback',
+      ),
+      fact(
+        t('home.hours'),
+        cal
+          ? [
+              h('span', { class: 'mono', text: cal.hours }),
+              h('span', {
+                class: 'fact__sub',
+                text:
+                  cal.time_zone +
+                  (cal.time_zone !== localZone() ? ` · ${t('home.yourZone', { zone: localZone() })}` : '') +
+                  (cal.holidays?.length ? ` · ${t('home.holidays', { n: cal.holidays.length })}` : ''),
+              }),
+            ]
+          : t('calc.none'),
+        'home-hours',
+      ),
+    );
+    return h(
+      'section',
+      { class: 'card org' },
+      h(
+        'div',
+        { class: 'org__head' },
+        h(
+          'div',
+          {},
+          h('h1', { dataset: { testid: 'home-organisation' } }, org?.name ?? t('home.noOrg'), session().demo || org?.demo ? [' ', badge(t('common.demo'), 'demo')] : null),
+          me?.user ? h('p', { class: 'muted', text: t('home.signedInAs', { name: me.user.name, email: me.user.email }) }) : null,
+        ),
+        h('a', { class: 'btn btn--primary', href: '#/new-case', dataset: { testid: 'new-case' }, text: t('nav.newCase') }),
+      ),
+      facts,
+    );
+  }
+
+  cases() {
+    if (this.error && !this.answer) return h('section', { class: 'card' }, errorBox(this.error, { title: t('home.casesFailed') }));
+    if (!this.answer) return h('section', { class: 'card' }, loading());
+    const { waitingOnUs, waitingOnYou, done } = splitCases(this.answer.cases);
+    const list = (cases, testid, title, emptyKey, hint) =>
+      h(
+        'section',
+        { class: 'card case-list', dataset: { testid } },
+        h('h2', { class: 'case-list__title' }, title, ' ', h('span', { class: 'count', text: String(cases.length) })),
+        h('p', { class: 'muted case-list__hint', text: hint }),
+        cases.length
+          ? h('ul', { class: 'case-rows' }, cases.map((c) => h('li', {}, this.row(c))))
+          : h('p', { class: 'empty', text: t(emptyKey) }),
+      );
+    return h(
+      'div',
+      { class: 'cases' },
+      this.answer.offline ? h('p', { class: 'notice', dataset: { testid: 'offline' }, text: t('common.offlineCached') }) : null,
+      h(
+        'div',
+        { class: 'cases__grid' },
+        list(waitingOnUs, 'case-list-waiting-on-us', t('home.waitingOnUs'), 'home.emptyUs', t('home.waitingOnUs.hint')),
+        list(waitingOnYou, 'case-list-waiting-on-you', t('home.waitingOnYou'), 'home.emptyYou', t('home.waitingOnYou.hint')),
+      ),
+      done.length
+        ? h(
+            'details',
+            { class: 'card case-list case-list--done' },
+            h('summary', {}, t('home.done'), ' ', h('span', { class: 'count', text: String(done.length) })),
+            h('ul', { class: 'case-rows' }, done.map((c) => h('li', {}, this.row(c)))),
+          )
+        : null,
+    );
+  }
+
+  row(c) {
+    const open = c.status === 'waiting-on-vendor' || c.status === 'waiting-on-customer';
+    const bar = document.createElement('cw-deadline-bar');
+    bar.setAttribute('compact', '');
+    bar.data = {
+      deadline: c.deadline,
+      due_at: c.due_at,
+      as_of: this.answer.as_of,
+      target: c.target,
+      best_effort: c.best_effort,
+      first_response_at: c.first_response_at,
+      zone: contractZone(),
+    };
+    return h(
+      'a',
+      { class: 'case-row', href: `#/case/${c.number}`, dataset: { testid: 'case-row', caseNumber: String(c.number) } },
+      h(
+        'div',
+        { class: 'case-row__top' },
+        severityPill(c.severity),
+        h('span', { class: 'case-row__number', text: `#${c.number}` }),
+        h('span', { class: 'case-row__subject', text: c.subject }),
+        open ? null : statusPill(c.status),
+      ),
+      h(
+        'div',
+        { class: 'case-row__meta' },
+        h('span', { class: 'muted', text: `${t(`type.${c.type}`)} · ${c.product} ${c.version} · ${t(`environment.${c.environment}`)}` }),
+        open ? statusPill(c.status) : null,
+      ),
+      open ? bar : null,
+    );
+  }
+}
+
+customElements.define('cw-home', HomeScreen);

@@ -1,0 +1,296 @@
+// <cw-kb>: the knowledge base. Searches the local index on every keystroke (debounced 40 ms,
+// stale answers dropped), shows highlighted snippets (re-parsed: text and <mark> only), filters
+// by language and known issues, opens an article (HTML rendered and sanitised in Rust), and
+// shows the sync state with a progress bar and an offline indicator.
+
+import { kbArticle, kbSearch, kbSyncNow, kbSyncStatus } from '../api.js';
+import { badge, errorBox, h, loading, setTrustedHtml } from '../dom.js';
+import { onLanguageChange, t } from '../i18n.js';
+import { debounce, latest } from '../lib/latest.js';
+import { markedFragment } from '../lib/sanitize.js';
+import { instantLine } from '../lib/zones.js';
+import { handleAuthError, setOffline } from '../state.js';
+import { localZone } from '../time.js';
+
+export const SEARCH_DEBOUNCE_MS = 40;
+
+/** A search hit as a result card (also used by the wizard's suggestions). */
+export function hitCard(hit, { testid, onopen, selected = false, extra = null }) {
+  return h(
+    'li',
+    { class: `kb-hit${selected ? ' kb-hit--selected' : ''}` },
+    h(
+      'button',
+      { type: 'button', class: 'kb-hit__open', dataset: { testid, articleId: hit.id }, onclick: () => onopen(hit) },
+      h(
+        'span',
+        { class: 'kb-hit__title' },
+        markedFragment(hit.title_html ?? hit.title),
+        ' ',
+        hit.kind === 'known-issue' ? badge(t('kb.kind.known-issue'), 'warn') : badge(t(`kb.kind.${hit.kind}`)),
+        ' ',
+        badge(hit.locale === 'zh-CN' ? '中文' : 'EN', 'neutral', { lang: hit.locale }),
+      ),
+      h('span', { class: 'kb-hit__snippet', lang: hit.locale }, markedFragment(hit.snippet_html ?? '')),
+    ),
+    extra,
+  );
+}
+
+/** An article as an element: title, meta, and the sanitised body. */
+export function articleView(article) {
+  const body = h('div', { class: 'article__body prose', lang: article.locale, dataset: { testid: 'kb-article-body' } });
+  setTrustedHtml(body, article.body_html);
+  return h(
+    'article',
+    { class: 'article', lang: article.locale, dataset: { testid: 'kb-article' } },
+    h('h2', { class: 'article__title', text: article.title }),
+    h(
+      'p',
+      { class: 'article__meta muted' },
+      t(`kb.kind.${article.kind}`),
+      ` · ${article.product}${article.versions?.length ? ` ${article.versions.join(', ')}` : ''}`,
+      article.updated_at ? ` · ${t('kb.updated', { when: instantLine(article.updated_at, localZone(), t) })}` : '',
+    ),
+    body,
+  );
+}
+
+class KbScreen extends HTMLElement {
+  connectedCallback() {
+    this.query = '';
+    this.locale = '';
+    this.knownOnly = false;
+    this.hits = null;
+    this.offline = false;
+    this.searchError = null;
+    this.article = null;
+    this.articleError = null;
+    this.sync = null;
+    this.nextSearch = latest();
+    this.nextArticle = latest();
+    this.search = debounce(() => this.runSearch(), SEARCH_DEBOUNCE_MS);
+    this.build();
+    this.offs = [onLanguageChange(() => this.build())];
+    this.poll();
+  }
+
+  disconnectedCallback() {
+    clearTimeout(this.pollTimer);
+    this.search.cancel();
+    for (const off of this.offs) off();
+  }
+
+  async poll() {
+    try {
+      this.sync = await kbSyncStatus();
+      this.syncError = null;
+      setOffline(this.sync.offline);
+    } catch (error) {
+      if (handleAuthError(error)) return;
+      this.syncError = error;
+    }
+    if (!this.isConnected) return;
+    this.renderSync();
+    this.pollTimer = setTimeout(() => this.poll(), this.sync?.state === 'syncing' ? 1000 : 10_000);
+  }
+
+  async syncNow() {
+    try {
+      this.sync = await kbSyncNow();
+    } catch (error) {
+      this.syncError = error;
+    }
+    this.renderSync();
+    clearTimeout(this.pollTimer);
+    this.pollTimer = setTimeout(() => this.poll(), 500);
+  }
+
+  async runSearch() {
+    const query = this.query.trim();
+    if (!query) {
+      this.hits = null;
+      this.searchError = null;
+      this.renderResults();
+      return;
+    }
+    const outcome = await this.nextSearch(() => kbSearch(query, this.locale || null, this.knownOnly, 20));
+    if (!outcome.fresh || !this.isConnected) return;
+    if (outcome.error) {
+      this.searchError = outcome.error;
+    } else {
+      this.hits = outcome.value.hits ?? [];
+      this.offline = Boolean(outcome.value.offline);
+      this.searchError = null;
+    }
+    this.renderResults();
+  }
+
+  async open(hit) {
+    this.article = { id: hit.id, loading: true };
+    this.renderResults();
+    this.renderArticle();
+    const outcome = await this.nextArticle(() => kbArticle(hit.id));
+    if (!outcome.fresh || !this.isConnected) return;
+    this.article = outcome.error ? { id: hit.id, error: outcome.error } : outcome.value;
+    this.renderArticle();
+  }
+
+  build() {
+    const input = h('input', {
+      type: 'search',
+      class: 'kb__input',
+      value: this.query,
+      placeholder: t('kb.placeholder'),
+      'aria-label': t('kb.search'),
+      autocomplete: 'off',
+      spellcheck: 'false',
+      dataset: { testid: 'kb-search-input' },
+      oninput: (e) => {
+        this.query = e.target.value;
+        this.search();
+      },
+    });
+    const localeSelect = h(
+      'select',
+      {
+        dataset: { testid: 'kb-filter-language' },
+        onchange: (e) => {
+          this.locale = e.target.value;
+          this.runSearch();
+        },
+      },
+      h('option', { value: '', text: t('kb.lang.all') }),
+      h('option', { value: 'en', text: 'English' }),
+      h('option', { value: 'zh-CN', text: '简体中文' }),
+    );
+    localeSelect.value = this.locale;
+    const known = h('input', {
+      type: 'checkbox',
+      checked: this.knownOnly,
+      dataset: { testid: 'kb-filter-known-issues' },
+      onchange: (e) => {
+        this.knownOnly = e.target.checked;
+        this.runSearch();
+      },
+    });
+    this.syncEl = h('div', { class: 'kb-sync', dataset: { testid: 'kb-sync' }, 'aria-live': 'polite' });
+    this.resultsEl = h('div', { class: 'kb__results' });
+    this.articleEl = h('div', { class: 'kb__article card' });
+    this.replaceChildren(
+      h(
+        'div',
+        { class: 'kb' },
+        h(
+          'section',
+          { class: 'card kb__search' },
+          h('div', { class: 'kb__head' }, h('h1', { text: t('kb.title') }), this.syncEl),
+          input,
+          h(
+            'div',
+            { class: 'kb__filters' },
+            h('label', { class: 'inline-field' }, h('span', { text: t('kb.lang') }), localeSelect),
+            h('label', { class: 'inline-field' }, known, h('span', { text: t('kb.knownOnly') })),
+          ),
+        ),
+        h('div', { class: 'kb__body' }, this.resultsEl, this.articleEl),
+      ),
+    );
+    this.renderSync();
+    this.renderResults();
+    this.renderArticle();
+    if (this.query) this.runSearch();
+    input.focus();
+  }
+
+  renderSync() {
+    if (!this.syncEl) return;
+    const s = this.sync;
+    const children = [];
+    if (this.syncError && !s) {
+      children.push(h('span', { class: 'muted', text: t('kb.sync.unknown') }));
+    } else if (s) {
+      if (s.offline) children.push(badge(t('common.offline'), 'warn', { dataset: { testid: 'offline' } }));
+      if (s.state === 'syncing') {
+        const total = s.total ?? 0;
+        children.push(
+          h('span', { class: 'kb-sync__text', text: total ? t('kb.sync.progress', { done: s.done, total }) : t('kb.sync.running') }),
+          h('progress', {
+            class: 'kb-sync__bar',
+            max: String(total || 1),
+            ...(total ? { value: String(Math.min(s.done, total)) } : {}),
+            dataset: { testid: 'kb-sync-progress' },
+          }),
+        );
+      } else {
+        const when = s.last_synced_at ? instantLine(s.last_synced_at, localZone(), t) : t('kb.sync.never');
+        children.push(
+          h('span', { class: 'kb-sync__text', text: t('kb.sync.idle', { n: s.article_count, when }) }),
+        );
+        if (s.state === 'error') children.push(badge(t('kb.sync.error'), 'danger', { title: s.error?.message ?? '' }));
+        children.push(
+          h('button', {
+            type: 'button',
+            class: 'btn btn--small',
+            disabled: s.offline,
+            dataset: { testid: 'kb-sync-now' },
+            onclick: () => this.syncNow(),
+            text: t('kb.sync.now'),
+          }),
+        );
+      }
+    }
+    this.syncEl.replaceChildren(...children);
+  }
+
+  renderResults() {
+    if (!this.resultsEl) return;
+    let content;
+    if (this.searchError) {
+      content = errorBox(this.searchError, { title: t('kb.searchFailed') });
+    } else if (this.hits === null) {
+      content = h('p', { class: 'empty', text: t('kb.hint') });
+    } else if (!this.hits.length) {
+      content = h('p', { class: 'empty', dataset: { testid: 'kb-no-results' }, text: t('kb.noResults') });
+    } else {
+      content = h(
+        'ul',
+        { class: 'kb-hits', 'aria-label': t('kb.results') },
+        this.hits.map((hit) =>
+          hitCard(hit, { testid: 'kb-result', selected: this.article?.id === hit.id, onopen: (x) => this.open(x) }),
+        ),
+      );
+    }
+    const count = this.hits?.length
+      ? h('p', { class: 'muted kb__count', text: t('kb.count', { n: this.hits.length }) })
+      : null;
+    this.resultsEl.replaceChildren(...[count, content].filter(Boolean));
+  }
+
+  renderArticle() {
+    if (!this.articleEl) return;
+    const a = this.article;
+    this.articleEl.hidden = !a;
+    if (!a) {
+      this.articleEl.replaceChildren();
+      return;
+    }
+    const close = h('button', {
+      type: 'button',
+      class: 'btn btn--ghost btn--small kb__close',
+      text: t('common.close'),
+      onclick: () => {
+        this.article = null;
+        this.renderArticle();
+        this.renderResults();
+      },
+    });
+    let body;
+    if (a.loading) body = loading();
+    else if (a.error) body = errorBox(a.error, { title: t('kb.articleFailed') });
+    else body = articleView(a);
+    this.articleEl.replaceChildren(close, body);
+  }
+}
+
+customElements.define('cw-kb', KbScreen);

@@ -1,0 +1,241 @@
+// <cw-welcome>: the first-run screen. Either sign in to the organisation's support portal, or
+// explore the embedded demo portal (clearly labelled DEMO) as one of its demo accounts.
+
+import { demoAccounts, demoStart, login } from '../api.js';
+import { errorBox, h } from '../dom.js';
+import { language, onLanguageChange, t } from '../i18n.js';
+import { session, setSession } from '../state.js';
+
+/** A demo account's description in the UI language (English when missing). */
+function describe(description) {
+  if (!description || typeof description !== 'object') return description || '';
+  return description[language()] || description.en || '';
+}
+
+class WelcomeScreen extends HTMLElement {
+  connectedCallback() {
+    this.accounts = null;
+    this.accountsError = null;
+    this.selected = null;
+    this.busy = null;
+    this.error = null;
+    this.form = {
+      portal: session().portal_url ?? '',
+      email: '',
+      password: '',
+    };
+    this.unsubscribe = onLanguageChange(() => this.render());
+    this.render();
+    demoAccounts()
+      .then((answer) => {
+        this.accounts = answer.accounts ?? [];
+        this.selected = this.accounts[0]?.email ?? null;
+      })
+      .catch((error) => {
+        this.accountsError = error;
+      })
+      .finally(() => this.render());
+  }
+
+  disconnectedCallback() {
+    if (this.unsubscribe) this.unsubscribe();
+  }
+
+  async signIn(event) {
+    event.preventDefault();
+    this.busy = 'login';
+    this.error = null;
+    this.render();
+    try {
+      const status = await login(this.form.portal.trim(), this.form.email.trim(), this.form.password);
+      this.form.password = '';
+      setSession(status);
+      window.location.hash = '#/home';
+    } catch (error) {
+      this.error = { where: 'login', error };
+    } finally {
+      this.busy = null;
+      if (this.isConnected) this.render();
+    }
+  }
+
+  async startDemo() {
+    if (!this.selected) return;
+    this.busy = 'demo';
+    this.error = null;
+    this.render();
+    try {
+      setSession(await demoStart(this.selected));
+      window.location.hash = '#/home';
+    } catch (error) {
+      this.error = { where: 'demo', error };
+    } finally {
+      this.busy = null;
+      if (this.isConnected) this.render();
+    }
+  }
+
+  render() {
+    const bind = (key) => (event) => {
+      this.form[key] = event.target.value;
+    };
+    const loginCard = h(
+      'section',
+      { class: 'card welcome__card' },
+      h('h2', { text: t('welcome.login.title') }),
+      h('p', { class: 'muted', text: t('welcome.login.intro') }),
+      h(
+        'form',
+        { class: 'stack', novalidate: true, onsubmit: (e) => this.signIn(e) },
+        h(
+          'label',
+          { class: 'field' },
+          h('span', { class: 'field__label', text: t('welcome.login.portal') }),
+          h('input', {
+            type: 'url',
+            name: 'portal',
+            autocomplete: 'url',
+            spellcheck: 'false',
+            placeholder: 'https://support.example.com',
+            value: this.form.portal,
+            dataset: { testid: 'login-portal' },
+            oninput: bind('portal'),
+          }),
+        ),
+        h(
+          'label',
+          { class: 'field' },
+          h('span', { class: 'field__label', text: t('welcome.login.email') }),
+          h('input', {
+            type: 'email',
+            name: 'email',
+            autocomplete: 'username',
+            value: this.form.email,
+            dataset: { testid: 'login-email' },
+            oninput: bind('email'),
+          }),
+        ),
+        h(
+          'label',
+          { class: 'field' },
+          h('span', { class: 'field__label', text: t('welcome.login.password') }),
+          h('input', {
+            type: 'password',
+            name: 'password',
+            autocomplete: 'current-password',
+            value: this.form.password,
+            dataset: { testid: 'login-password' },
+            oninput: bind('password'),
+          }),
+        ),
+        this.error?.where === 'login' ? errorBox(this.error.error, { title: t('welcome.login.failed') }) : null,
+        h(
+          'div',
+          { class: 'actions' },
+          h('button', {
+            type: 'submit',
+            class: 'btn btn--primary',
+            disabled: this.busy !== null,
+            dataset: { testid: 'login-submit' },
+            text: this.busy === 'login' ? t('welcome.login.busy') : t('welcome.login.submit'),
+          }),
+        ),
+      ),
+    );
+
+    let accounts;
+    if (this.accountsError) {
+      accounts = h('p', { class: 'notice', dataset: { testid: 'demo-unavailable' }, text: t('welcome.demo.unavailable') });
+    } else if (this.accounts === null) {
+      accounts = h('p', { class: 'muted', text: t('common.loading') });
+    } else {
+      accounts = h(
+        'div',
+        { class: 'demo-accounts', role: 'radiogroup', 'aria-label': t('welcome.demo.accounts') },
+        this.accounts.map((account) =>
+          h(
+            'label',
+            { class: `choice${this.selected === account.email ? ' choice--selected' : ''}` },
+            h('input', {
+              type: 'radio',
+              name: 'demo-account',
+              value: account.email,
+              checked: this.selected === account.email,
+              dataset: { testid: 'demo-account' },
+              onchange: () => {
+                this.selected = account.email;
+                this.render();
+              },
+            }),
+            h(
+              'span',
+              { class: 'choice__body' },
+              h(
+                'span',
+                { class: 'choice__title' },
+                account.name,
+                account.key_contact ? h('span', { class: 'badge badge--accent', text: t('contacts.key') }) : null,
+              ),
+              h('span', {
+                class: 'choice__meta',
+                text: `${account.organisation} · ${t(`deployment.${account.deployment}`)} · ${t(`subscription.${account.subscription}`)}`,
+              }),
+              describe(account.description) ? h('span', { class: 'choice__desc', text: describe(account.description) }) : null,
+              h('span', { class: 'choice__meta mono', text: account.email }),
+            ),
+          ),
+        ),
+      );
+    }
+
+    const demoCard = h(
+      'section',
+      { class: 'card welcome__card welcome__card--demo' },
+      h(
+        'h2',
+        {},
+        h('span', { class: 'badge badge--demo', text: t('common.demo') }),
+        ' ',
+        t('welcome.demo.title'),
+      ),
+      h('p', { class: 'muted', text: t('welcome.demo.intro') }),
+      accounts,
+      this.error?.where === 'demo' ? errorBox(this.error.error, { title: t('welcome.demo.failed') }) : null,
+      h(
+        'div',
+        { class: 'actions' },
+        h('button', {
+          type: 'button',
+          class: 'btn btn--demo',
+          disabled: this.busy !== null || !this.selected,
+          dataset: { testid: 'demo-start' },
+          onclick: () => this.startDemo(),
+          text: this.busy === 'demo' ? t('welcome.demo.busy') : t('welcome.demo.start'),
+        }),
+      ),
+    );
+
+    this.replaceChildren(
+      h(
+        'div',
+        { class: 'welcome' },
+        h(
+          'header',
+          { class: 'welcome__intro' },
+          h('h1', { text: t('welcome.title') }),
+          h('p', { class: 'muted', text: t('welcome.intro') }),
+        ),
+        h('div', { class: 'welcome__grid' }, loginCard, demoCard),
+        h(
+          'p',
+          { class: 'welcome__calc muted' },
+          t('welcome.calculator'),
+          ' ',
+          h('a', { href: '#/calculator', dataset: { testid: 'welcome-calculator' }, text: t('nav.calculator') }),
+        ),
+      ),
+    );
+  }
+}
+
+customElements.define('cw-welcome', WelcomeScreen);

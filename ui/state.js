@@ -1,0 +1,80 @@
+// The signed-in session, shared by the screens: the last `SessionStatus` from the Rust side.
+// Screens read it synchronously and re-render on `cw-session-change`.
+
+import { sessionStatus } from './api.js';
+
+const EVENT = 'cw-session-change';
+let current = { signed_in: false, demo: false, portal_url: null, offline: false, me: null };
+
+/** The current `SessionStatus`. */
+export function session() {
+  return current;
+}
+
+/** Replaces the session (after sign-in, sign-out or a refresh) and tells the screens. */
+export function setSession(status) {
+  current = { signed_in: false, demo: false, portal_url: null, offline: false, me: null, ...(status ?? {}) };
+  window.dispatchEvent(new CustomEvent(EVENT, { detail: current }));
+}
+
+/** Asks the Rust side for the session; on failure the app is signed out (and says why). */
+export async function refreshSession() {
+  try {
+    setSession(await sessionStatus());
+    return { ok: true };
+  } catch (error) {
+    setSession(null);
+    return { ok: false, error };
+  }
+}
+
+/** Calls `listener` on every session change; returns an unsubscribe function. */
+export function onSessionChange(listener) {
+  window.addEventListener(EVENT, listener);
+  return () => window.removeEventListener(EVENT, listener);
+}
+
+const CONNECTIVITY = 'cw-connectivity-change';
+
+/**
+ * Records whether the last answer came from the cache because the portal is unreachable
+ * (`offline` in the answers of cases_list, case_get, kb_search, kb_sync_status). Only the
+ * header's indicator listens: the screens are not rebuilt.
+ */
+export function setOffline(offline) {
+  const value = Boolean(offline);
+  if (current.offline === value) return;
+  current = { ...current, offline: value };
+  window.dispatchEvent(new CustomEvent(CONNECTIVITY, { detail: value }));
+}
+
+/** Calls `listener` when the connectivity changes; returns an unsubscribe function. */
+export function onConnectivityChange(listener) {
+  window.addEventListener(CONNECTIVITY, listener);
+  return () => window.removeEventListener(CONNECTIVITY, listener);
+}
+
+/** The contract's time zone (IANA), or null. */
+export function contractZone() {
+  return current.me?.calendar?.time_zone ?? null;
+}
+
+/** The contract's entitlements, or null. */
+export function entitlements() {
+  return current.me?.entitlements ?? null;
+}
+
+/** True when the signed-in user is the organisation's key contact. */
+export function isKeyContact() {
+  return Boolean(current.me?.user?.key_contact);
+}
+
+/** Marks the session as signed out when a command says the session is gone. */
+export function handleAuthError(error) {
+  if (error && (error.code === 'unauthorized' || error.code === 'not_signed_in')) {
+    setSession(null);
+    window.location.hash = '#/welcome';
+    return true;
+  }
+  return false;
+}

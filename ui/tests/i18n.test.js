@@ -1,0 +1,120 @@
+// Every string exists in both languages, none is empty, placeholders match, and every key the
+// UI's source asks for exists.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LANGUAGES, STRINGS, t, tIn, has } from '../i18n.js';
+
+const UI = join(dirname(fileURLToPath(import.meta.url)), '..');
+const SAMPLE = { n: 2, d: '3 h', target: '1 day', when: 'now', done: 1, total: 3, zone: 'UTC', name: 'A', email: 'a@b', percent: 50, reason: 'r', severity: 'S', environment: 'E', title: 'T', instant: 'I' };
+
+const render = (value) => (typeof value === 'function' ? value(SAMPLE) : value);
+
+test('both languages have the same keys', () => {
+  const en = Object.keys(STRINGS.en).sort();
+  const zh = Object.keys(STRINGS['zh-CN']).sort();
+  assert.deepEqual(
+    en.filter((k) => !zh.includes(k)),
+    [],
+    'keys missing in zh-CN',
+  );
+  assert.deepEqual(
+    zh.filter((k) => !en.includes(k)),
+    [],
+    'keys missing in en',
+  );
+  assert.deepEqual(LANGUAGES.map((l) => l.code).sort(), Object.keys(STRINGS).sort());
+});
+
+test('no string is empty in any language', () => {
+  for (const [code, strings] of Object.entries(STRINGS)) {
+    for (const [key, value] of Object.entries(strings)) {
+      const text = render(value);
+      assert.equal(typeof text, 'string', `${code} ${key}`);
+      assert.ok(text.trim().length > 0, `${code} ${key} is empty`);
+      assert.ok(!/\{\w+\}/.test(text) || typeof value !== 'function', `${code} ${key} leaves a placeholder`);
+    }
+  }
+});
+
+test('placeholders are the same in both languages', () => {
+  const names = (v) => (typeof v === 'string' ? [...v.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort() : null);
+  for (const key of Object.keys(STRINGS.en)) {
+    const a = names(STRINGS.en[key]);
+    const b = names(STRINGS['zh-CN'][key]);
+    if (a && b) assert.deepEqual(b, a, `placeholders of ${key}`);
+  }
+});
+
+test('the Chinese strings are Chinese where the English ones are words', () => {
+  let translated = 0;
+  for (const key of Object.keys(STRINGS.en)) {
+    const en = render(STRINGS.en[key]);
+    const zh = render(STRINGS['zh-CN'][key]);
+    if (/[\u4e00-\u9fff]/.test(zh)) translated += 1;
+    else if (/[a-z]{4,}/.test(en) && !/^(Casewatch|UTC|DEMO)$/.test(en)) {
+      // Allowed: strings that are codes or names in both languages.
+      assert.ok(!/ [a-z]+ [a-z]+ /.test(en), `${key} looks untranslated: ${zh}`);
+    }
+  }
+  assert.ok(translated > 300, `only ${translated} Chinese strings`);
+});
+
+function sourceFiles(dir) {
+  const out = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'tests' || entry.name === 'dev') continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...sourceFiles(path));
+    else if (/\.(js|html)$/.test(entry.name)) out.push(path);
+  }
+  return out;
+}
+
+test('every key the UI uses exists', () => {
+  const missing = [];
+  for (const file of sourceFiles(UI)) {
+    const text = readFileSync(file, 'utf8');
+    const keys = [
+      ...[...text.matchAll(/\bt\('([\w.-]+)'/g)].map((m) => m[1]),
+      ...[...text.matchAll(/data-i18n(?:-placeholder|-title)?="([\w.-]+)"/g)].map((m) => m[1]),
+      ...[...text.matchAll(/'(wizard\.err\.\w+)'/g)].map((m) => m[1]),
+      ...[...text.matchAll(/this\.field\('([\w.-]+)'/g)].map((m) => m[1]),
+    ];
+    for (const key of keys) if (!(key in STRINGS.en)) missing.push(`${file}: ${key}`);
+  }
+  assert.deepEqual(missing, []);
+});
+
+test('keys built from wire values exist for every value', () => {
+  const families = {
+    'type.': ['problem', 'feature-request', 'how-to', 'account-change', 'maintenance-notice'],
+    'status.': ['waiting-on-vendor', 'waiting-on-customer', 'solved', 'closed'],
+    'kind.': ['break-fix', 'advisory'],
+    'environment.': ['production', 'non-production'],
+    'kb.kind.': ['guide', 'faq', 'known-issue'],
+    'wizard.step.': ['type', 'subject', 'environment', 'severity', 'situation', 'callback', 'review'],
+    'severity.': ['1', '2', '3', '4'],
+    'level.': ['limited', 'base', 'enhanced', 'premium', 'gold', 'platinum', 'enterprise', 'development'],
+  };
+  for (const [prefix, values] of Object.entries(families)) {
+    for (const v of values) assert.ok(`${prefix}${v}` in STRINGS.en, `${prefix}${v}`);
+  }
+  for (const n of [1, 2, 3, 4]) assert.ok(`severity.${n}.help` in STRINGS.en);
+  for (const type of families['type.']) assert.ok(`type.${type}.help` in STRINGS.en);
+  for (const code of ['severity_not_allowed', 'severity_requires_production', 'unauthorized', 'offline', 'invalid_credentials']) {
+    assert.ok(`error.${code}` in STRINGS['zh-CN'], code);
+  }
+});
+
+test('t fills placeholders and falls back to the key', () => {
+  assert.equal(t('home.signedInAs', { name: 'Ann', email: 'a@x' }), 'Signed in as Ann (a@x)');
+  assert.equal(t('no.such.key'), 'no.such.key');
+  assert.equal(has('nav.home'), true);
+  assert.equal(tIn('zh-CN', 'nav.home'), '首页');
+  assert.equal(t('nav.home'), 'Home', 'tIn leaves the active language alone');
+  assert.equal(t('dur.d', { n: 1 }), '1 day');
+  assert.equal(tIn('zh-CN', 'countdown.left', { d: '3 小时' }), '首次回复剩余 3 小时');
+});
