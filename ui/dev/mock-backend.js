@@ -87,7 +87,7 @@ const cases = [
   mkCase(1042, 1, 'waiting-on-vendor', 'Ingest cluster rejects writes after rolling upgrade', 46, { amount: 1, unit: 'hours' }, 60, { unassigned: true }),
   mkCase(1039, 2, 'waiting-on-vendor', 'Search latency doubled since 8.2.1', 252, { amount: 4, unit: 'hours' }, 240),
   mkCase(1040, 3, 'waiting-on-vendor', 'Snapshot to object storage fails intermittently', 300, { amount: 1, unit: 'business_days' }, 1300, { fraction: 0.31 }),
-  mkCase(1043, 2, 'waiting-on-vendor', 'Kibana dashboards time out for the EU tenant', 215, { amount: 4, unit: 'hours' }, 240, {
+  mkCase(1043, 2, 'waiting-on-vendor', 'Orbit Console dashboards time out for the EU tenant', 215, { amount: 4, unit: 'hours' }, 240, {
     callback_windows: [{ start: iso(NOW + 60 * MIN), end: iso(NOW + 180 * MIN) }],
   }),
   mkCase(1036, 3, 'waiting-on-customer', 'How to size the hot tier for 90 days of logs', 3000, { amount: 1, unit: 'business_days' }, 2400, {
