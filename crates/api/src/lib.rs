@@ -1,1 +1,695 @@
-pub fn x(){}
+//! # casewatch-api
+//!
+//! The wire types of the support centre's HTTP API (`/api/v1`): every request and response
+//! body, and the `application/problem+json` error body. The server (`casewatch-server`)
+//! serialises them and the desktop client deserialises them, so there is exactly one
+//! definition of the protocol, and the OpenAPI document is generated from these same types
+//! (`utoipa::ToSchema`).
+//!
+//! Domain values (support levels, severities, case types and statuses, targets, calendars)
+//! are `casewatch-core` types, so their spelling on the wire is the core's spelling.
+//!
+//! Conventions: instants are RFC 3339 UTC; enum values are kebab-case as in SPEC.md; optional
+//! fields are `null` or absent; lists are never `null`.
+
+use casewatch_core::calendar::CalendarSpec;
+use casewatch_core::{
+    allowed_severities, best_effort, response_target, CallbackWindow, CaseStatus, CaseType,
+    Contract, DeadlineStatus, Environment, Severity, SupportKind, SupportLevel, Target,
+};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use utoipa::ToSchema;
+
+/// The path prefix of every API endpoint.
+pub const API_PREFIX: &str = "/api/v1";
+
+/// The media type of error bodies (RFC 9457).
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// The request header that makes a `POST` safe to retry.
+pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
+
+/// The response header set when a request was answered from an earlier one with the same
+/// `Idempotency-Key`.
+pub const IDEMPOTENT_REPLAYED: &str = "Idempotent-Replayed";
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------------------------
+
+/// An error, as `application/problem+json` (RFC 9457) with a stable machine `code`.
+///
+/// `code` is what programs key on (the same snake_case codes as `casewatch-core` and the CLI);
+/// `detail` says why and what to do instead, for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Problem {
+    /// A URI naming the problem type: `https://casewatch.example/problems/<code>`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// A short summary of the problem type.
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// What went wrong in this case, and what to do instead.
+    pub detail: String,
+    /// Stable snake_case code, e.g. `severity_not_allowed`, `not_found`, `rate_limited`.
+    pub code: String,
+}
+
+impl Problem {
+    /// The `type` URI for a code.
+    pub fn type_uri(code: &str) -> String {
+        format!("https://casewatch.example/problems/{code}")
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Health
+// ---------------------------------------------------------------------------------------------
+
+/// `GET /healthz`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Health {
+    /// Always `ok` when the server answers and its database is readable.
+    pub status: String,
+    /// The server's version.
+    pub version: String,
+    /// True when the server runs with demonstration data.
+    pub demo: bool,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Auth
+// ---------------------------------------------------------------------------------------------
+
+/// `POST /auth/login`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct LoginRequest {
+    /// The account's e-mail address (case-insensitive).
+    pub email: String,
+    /// The password.
+    pub password: String,
+}
+
+/// `POST /auth/refresh`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct RefreshRequest {
+    /// The refresh token of the last login or refresh; it is single-use (rotated).
+    pub refresh_token: String,
+}
+
+/// `POST /auth/logout`: revokes the session of the bearer token, and the session of
+/// `refresh_token` when given.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct LogoutRequest {
+    /// A refresh token to revoke as well.
+    #[serde(default)]
+    pub refresh_token: Option<String>,
+}
+
+/// Tokens returned by login and refresh. Both are opaque; send the access token as
+/// `Authorization: Bearer <access_token>`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct TokenResponse {
+    /// Short-lived bearer token.
+    pub access_token: String,
+    /// Single-use token to obtain a new pair from `POST /auth/refresh`.
+    pub refresh_token: String,
+    /// Seconds until the access token expires.
+    pub expires_in: u64,
+    /// Always `Bearer`.
+    pub token_type: String,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Accounts
+// ---------------------------------------------------------------------------------------------
+
+/// Who an account is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// A support contact of a customer organisation (SPEC §8).
+    Contact,
+    /// A support engineer of the vendor.
+    Engineer,
+}
+
+impl Role {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Contact => "contact",
+            Role::Engineer => "engineer",
+        }
+    }
+}
+
+/// An account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct User {
+    /// Account id.
+    pub id: i64,
+    /// E-mail address, the login name.
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// Contact or engineer.
+    pub role: Role,
+    /// True for the organisation's key contact.
+    pub key_contact: bool,
+    /// The organisation of a contact; `null` for engineers.
+    pub org_id: Option<i64>,
+}
+
+/// A short reference to an account, as shown on cases and comments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct UserRef {
+    /// Account id.
+    pub id: i64,
+    /// Display name.
+    pub name: String,
+    /// Contact or engineer.
+    pub role: Role,
+}
+
+/// A customer organisation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Organisation {
+    /// Organisation id.
+    pub id: i64,
+    /// Short stable name, e.g. `acme`.
+    pub slug: String,
+    /// Display name.
+    pub name: String,
+    /// True for demonstration organisations.
+    pub demo: bool,
+}
+
+/// What a contract includes: the core's answer (SPEC §1–3, 6, 7).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Entitlements {
+    /// The support level.
+    #[schema(value_type = String, example = "premium")]
+    pub support_level: SupportLevel,
+    /// Severities the contract may file.
+    pub severities: Vec<u8>,
+    /// Whether scheduled phone callbacks are included.
+    pub phone_callback: bool,
+    /// `break-fix` or `advisory`.
+    #[schema(value_type = String, example = "advisory")]
+    pub support_kind: SupportKind,
+    /// Self-managed gold kept from an earlier contract.
+    pub legacy: bool,
+    /// Severity ("1".."4") → initial response target, `null` where there is none.
+    #[schema(value_type = Object)]
+    pub targets: BTreeMap<String, Option<Target>>,
+    /// The best-effort expectation where there are no targets (cloud limited).
+    #[schema(value_type = Option<Object>)]
+    pub best_effort: Option<Target>,
+}
+
+impl Entitlements {
+    /// Computes a contract's entitlements with `casewatch-core`.
+    pub fn of(contract: &Contract) -> Entitlements {
+        let level = contract.support_level;
+        Entitlements {
+            support_level: level,
+            severities: allowed_severities(level)
+                .into_iter()
+                .map(Severity::number)
+                .collect(),
+            phone_callback: contract.phone_callback(),
+            support_kind: contract.support_kind,
+            legacy: contract.legacy,
+            targets: Severity::ALL
+                .into_iter()
+                .map(|s| (s.to_string(), response_target(level, s)))
+                .collect(),
+            best_effort: best_effort(level),
+        }
+    }
+}
+
+/// `GET /me`: the caller, and for contacts their organisation, contract, calendar and
+/// entitlements.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Me {
+    /// The caller.
+    pub user: User,
+    /// The caller's organisation (`null` for engineers).
+    pub organisation: Option<Organisation>,
+    /// The organisation's contract.
+    #[schema(value_type = Option<Object>)]
+    pub contract: Option<Contract>,
+    /// The contract's business calendar: `{time_zone, hours, holidays, day_length_seconds?}`.
+    #[schema(value_type = Option<Object>)]
+    pub calendar: Option<CalendarSpec>,
+    /// What the contract includes.
+    pub entitlements: Option<Entitlements>,
+}
+
+/// A support contact as the key contact manages them (`/org/contacts`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Contact {
+    /// Account id.
+    pub id: i64,
+    /// E-mail address.
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// True for the key contact (who cannot be removed).
+    pub key_contact: bool,
+    /// When the contact was registered.
+    pub created_at: DateTime<Utc>,
+}
+
+/// `POST /org/contacts`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct NewContact {
+    /// E-mail address (unique across the server).
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// Initial password (at least 12 characters). When absent the server generates one and
+    /// returns it once in `initial_password`.
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
+/// `POST /org/contacts` answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ContactCreated {
+    /// The new contact.
+    pub contact: Contact,
+    /// The generated password, shown once; `null` when the request gave one.
+    pub initial_password: Option<String>,
+}
+
+/// `GET /org/contacts`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ContactList {
+    /// The organisation's current support contacts, key contact first.
+    pub contacts: Vec<Contact>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Knowledge base
+// ---------------------------------------------------------------------------------------------
+
+/// A knowledge-base article.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct KbArticle {
+    /// Stable id, e.g. `orbit-en-001`.
+    pub id: String,
+    /// `en` or `zh-CN`.
+    pub locale: String,
+    /// Title.
+    pub title: String,
+    /// Markdown body, as written (clients sanitise when rendering).
+    pub body: String,
+    /// `guide`, `faq` or `known-issue`.
+    pub kind: String,
+    /// Product the article is about.
+    pub product: String,
+    /// Product versions it applies to.
+    pub versions: Vec<String>,
+    /// Free tags.
+    pub tags: Vec<String>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A deleted article, kept so that clients can drop it from their cache.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct KbTombstone {
+    /// The deleted article's id.
+    pub id: String,
+    /// When it was deleted.
+    pub deleted_at: DateTime<Utc>,
+}
+
+/// `GET /kb/articles?since=&limit=`: one page of changes in a stable order.
+///
+/// Start with no `since`; pass `next_cursor` back as `since` until `has_more` is false; keep
+/// the last `next_cursor` to fetch later changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct KbSyncPage {
+    /// Articles created or changed after the cursor.
+    pub articles: Vec<KbArticle>,
+    /// Articles deleted after the cursor.
+    pub deleted: Vec<KbTombstone>,
+    /// Opaque cursor to resume from.
+    pub next_cursor: String,
+    /// True when more changes follow.
+    pub has_more: bool,
+}
+
+/// One search result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct KbSearchHit {
+    /// Article id.
+    pub id: String,
+    /// `en` or `zh-CN`.
+    pub locale: String,
+    /// Title.
+    pub title: String,
+    /// `guide`, `faq` or `known-issue`.
+    pub kind: String,
+    /// Plain-text excerpt around the first match.
+    pub snippet: String,
+    /// Relevance; higher is better.
+    pub score: f64,
+}
+
+/// `GET /kb/search`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct KbSearchResults {
+    /// Best first.
+    pub hits: Vec<KbSearchHit>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cases
+// ---------------------------------------------------------------------------------------------
+
+/// A time window (maintenance windows, callback windows), UTC instants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Window {
+    /// Opens.
+    pub start: DateTime<Utc>,
+    /// Closes.
+    pub end: DateTime<Utc>,
+}
+
+impl From<Window> for CallbackWindow {
+    fn from(w: Window) -> Self {
+        CallbackWindow {
+            start: w.start,
+            end: w.end,
+        }
+    }
+}
+
+impl From<CallbackWindow> for Window {
+    fn from(w: CallbackWindow) -> Self {
+        Window {
+            start: w.start,
+            end: w.end,
+        }
+    }
+}
+
+/// `POST /cases`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewCase {
+    /// `problem`, `feature-request`, `how-to`, `account-change` or `maintenance-notice`.
+    #[serde(rename = "type")]
+    #[schema(value_type = String, example = "problem")]
+    pub case_type: CaseType,
+    /// One line (at most 200 characters).
+    pub subject: String,
+    /// 1–4; checked against the contract (SPEC §2).
+    #[schema(value_type = u8, example = 2)]
+    pub severity: Severity,
+    /// `production` or `non-production`.
+    #[schema(value_type = String, example = "production")]
+    pub environment: Environment,
+    /// Product name.
+    pub product: String,
+    /// Product version.
+    pub version: String,
+    /// The situation: direct description and observable symptoms (Markdown).
+    pub situation: String,
+    /// The seriousness: business impact in the wider context (Markdown).
+    #[serde(default)]
+    pub impact: String,
+    /// The planned maintenance window; required for `maintenance-notice`, refused otherwise.
+    #[serde(default)]
+    pub maintenance_window: Option<Window>,
+    /// E-mail addresses to keep informed.
+    #[serde(default)]
+    pub cc: Vec<String>,
+}
+
+/// `PATCH /cases/{number}`: every field optional.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CasePatch {
+    /// New severity; the response target is recomputed from the creation time (SPEC §3).
+    #[serde(default)]
+    #[schema(value_type = Option<u8>)]
+    pub severity: Option<Severity>,
+    /// `solved` or `closed` (a closed case is final).
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub status: Option<CaseStatus>,
+    /// Replaces the CC list.
+    #[serde(default)]
+    pub cc: Option<Vec<String>>,
+}
+
+/// A case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Case {
+    /// Case number, unique on the server.
+    pub number: i64,
+    /// The organisation the case belongs to.
+    pub org_id: i64,
+    /// The type.
+    #[serde(rename = "type")]
+    #[schema(value_type = String)]
+    pub case_type: CaseType,
+    /// 1–4.
+    #[schema(value_type = u8)]
+    pub severity: Severity,
+    /// `production` or `non-production`.
+    #[schema(value_type = String)]
+    pub environment: Environment,
+    /// Product.
+    pub product: String,
+    /// Version.
+    pub version: String,
+    /// Subject.
+    pub subject: String,
+    /// Situation (Markdown, as written).
+    pub situation: String,
+    /// Seriousness / impact (Markdown, as written).
+    pub impact: String,
+    /// `waiting-on-vendor`, `waiting-on-customer`, `solved` or `closed`.
+    #[schema(value_type = String)]
+    pub status: CaseStatus,
+    /// Opened by.
+    pub opened_by: UserRef,
+    /// When the case was created.
+    pub created_at: DateTime<Utc>,
+    /// Last change (status, severity, comment).
+    pub updated_at: DateTime<Utc>,
+    /// The first public reply of an engineer.
+    pub first_response_at: Option<DateTime<Utc>>,
+    /// The initial-response target, `null` where the contract has none.
+    #[schema(value_type = Option<Object>)]
+    pub target: Option<Target>,
+    /// When the initial response is due (from `casewatch-core`).
+    pub due_at: Option<DateTime<Utc>>,
+    /// Best-effort expectation where there is no target.
+    #[schema(value_type = Option<Object>)]
+    pub best_effort: Option<Target>,
+    /// The deadline at the time of the answer.
+    #[schema(value_type = Option<Object>)]
+    pub deadline: Option<DeadlineStatus>,
+    /// Assigned engineer.
+    pub assignee: Option<UserRef>,
+    /// CC e-mail addresses.
+    pub cc: Vec<String>,
+    /// The maintenance window of a `maintenance-notice`.
+    pub maintenance_window: Option<Window>,
+    /// Requested callback windows, latest request last.
+    pub callback_windows: Vec<Window>,
+}
+
+/// `GET /cases`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CaseList {
+    /// Newest first.
+    pub cases: Vec<Case>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// A case in the engineers' queue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct QueueEntry {
+    /// The case.
+    pub case: Case,
+    /// The customer organisation's name.
+    pub organisation: String,
+    /// The contract's support level.
+    #[schema(value_type = String)]
+    pub support_level: SupportLevel,
+}
+
+/// `GET /agent/queue`: open cases, earliest due first (cases without a target last).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Queue {
+    /// Entries.
+    pub cases: Vec<QueueEntry>,
+}
+
+/// `POST /agent/cases/{number}/reply`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgentReply {
+    /// Public reply (Markdown).
+    pub body: String,
+    /// Mark the case solved with this reply (otherwise it waits on the customer).
+    #[serde(default)]
+    pub solve: bool,
+}
+
+/// `POST /agent/cases/{number}/assign`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignRequest {
+    /// Engineer to assign; the caller when absent.
+    #[serde(default)]
+    pub engineer_id: Option<i64>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Comments, attachments, callbacks
+// ---------------------------------------------------------------------------------------------
+
+/// An attachment's metadata; the content is at `GET /attachments/{id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Attachment {
+    /// Attachment id.
+    pub id: String,
+    /// Case it belongs to.
+    pub case_number: i64,
+    /// The comment it was attached to, if any.
+    pub comment_id: Option<i64>,
+    /// File name as uploaded.
+    pub filename: String,
+    /// Media type as uploaded.
+    pub content_type: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// SHA-256 of the content, hex.
+    pub sha256: String,
+    /// Uploaded by.
+    pub uploaded_by: UserRef,
+    /// When.
+    pub created_at: DateTime<Utc>,
+}
+
+/// A public comment in a case thread.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Comment {
+    /// Comment id.
+    pub id: i64,
+    /// The case.
+    pub case_number: i64,
+    /// Who wrote it.
+    pub author: UserRef,
+    /// Markdown, as written.
+    pub body: String,
+    /// When.
+    pub created_at: DateTime<Utc>,
+    /// Files attached to it.
+    pub attachments: Vec<Attachment>,
+}
+
+/// `POST /cases/{number}/comments`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewComment {
+    /// Markdown.
+    pub body: String,
+    /// Attachments uploaded earlier to this case, to link to the comment.
+    #[serde(default)]
+    pub attachment_ids: Vec<String>,
+}
+
+/// `GET /cases/{number}/comments`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CommentList {
+    /// Oldest first.
+    pub comments: Vec<Comment>,
+}
+
+/// `POST /cases/{number}/callback`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CallbackRequest {
+    /// When the contact can take the call; each in the future and ending after it starts.
+    pub windows: Vec<Window>,
+}
+
+/// A recorded callback request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Callback {
+    /// Request id.
+    pub id: i64,
+    /// The case.
+    pub case_number: i64,
+    /// The windows.
+    pub windows: Vec<Window>,
+    /// Requested by.
+    pub requested_by: UserRef,
+    /// When.
+    pub created_at: DateTime<Utc>,
+}
+
+/// `GET /cases/{number}/attachments`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AttachmentList {
+    /// In upload order.
+    pub attachments: Vec<Attachment>,
+}
+
+/// `GET /cases/{number}/callback`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CallbackList {
+    /// Oldest first.
+    pub callbacks: Vec<Callback>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn new_case_reads_the_issue_example() {
+        let body = r#"{"type":"problem","subject":"s","severity":2,"environment":"production",
+            "product":"p","version":"1","situation":"x","impact":"y"}"#;
+        let c: NewCase = serde_json::from_str(body).unwrap();
+        assert_eq!(c.case_type, CaseType::Problem);
+        assert_eq!(c.severity, Severity::HIGH);
+        assert!(c.maintenance_window.is_none());
+    }
+
+    #[test]
+    fn a_bad_severity_is_a_data_error() {
+        let body = r#"{"type":"problem","subject":"s","severity":7,"environment":"production",
+            "product":"p","version":"1","situation":"x"}"#;
+        assert!(serde_json::from_str::<NewCase>(body).is_err());
+    }
+
+    #[test]
+    fn problem_type_is_named_type() {
+        let p = Problem {
+            kind: Problem::type_uri("not_found"),
+            title: "Not found".into(),
+            status: 404,
+            detail: "no such case".into(),
+            code: "not_found".into(),
+        };
+        let v = serde_json::to_value(&p).unwrap();
+        assert_eq!(v["type"], "https://casewatch.example/problems/not_found");
+        assert_eq!(v["code"], "not_found");
+    }
+}

@@ -4,7 +4,9 @@
 //! stable. Parsing of values is left to `casewatch-core` (clap only collects strings) so that
 //! every bad input gets the same `invalid_argument` code the app and server use.
 
+mod desk;
 mod output;
+mod server;
 mod sla;
 
 use clap::{Parser, Subcommand};
@@ -24,6 +26,10 @@ enum Command {
     Sla(sla::SlaArgs),
     /// What does a contract include?
     Entitlements(sla::EntitlementsArgs),
+    /// Run the support-centre server, or administer its data.
+    Server(server::ServerArgs),
+    #[command(flatten)]
+    Desk(desk::DeskCommand),
 }
 
 fn main() -> ExitCode {
@@ -34,5 +40,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Sla(args) => sla::run_sla(&args),
         Command::Entitlements(args) => sla::run_entitlements(&args),
+        Command::Server(args) => server::run(args),
+        Command::Desk(command) => desk::run(command),
     }
 }

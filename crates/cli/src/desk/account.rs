@@ -1,0 +1,125 @@
+//! `casewatch login` and `casewatch logout`.
+//!
+//! Scripts sign in once and then run every other command without a password: the refresh
+//! token goes to the OS keyring (never a file), and signing out deletes it again even when the
+//! server cannot be reached. The password comes from `CASEWATCH_PASSWORD` or a no-echo prompt.
+
+use super::engine::{self, block_on, finish, Outcome};
+use casewatch_client::session::LogoutReport;
+use casewatch_client::{ClientError, Profile, Session};
+use clap::Args;
+use serde::Serialize;
+use std::io::{BufRead, IsTerminal, Write};
+use std::process::ExitCode;
+
+/// The environment variable that supplies the password without a prompt.
+pub const PASSWORD_ENV: &str = "CASEWATCH_PASSWORD";
+
+/// Flags of `casewatch login`.
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// The portal's URL, e.g. https://support.example.com.
+    #[arg(long)]
+    portal: String,
+    /// The account's e-mail address.
+    #[arg(long)]
+    email: String,
+    /// Print one JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Flags of `casewatch logout`.
+#[derive(Debug, Args)]
+pub struct LogoutArgs {
+    /// Print one JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Serialize)]
+struct LoggedIn {
+    portal: String,
+    account: String,
+    name: Option<String>,
+    organisation: Option<String>,
+}
+
+fn read_password() -> Outcome<String> {
+    if let Ok(p) = std::env::var(PASSWORD_ENV) {
+        return Ok(p);
+    }
+    let stdin = std::io::stdin();
+    let tty = stdin.is_terminal();
+    if tty {
+        eprint!("Password: ");
+        let _ = std::io::stderr().flush();
+        let _ = std::process::Command::new("stty").arg("-echo").status();
+    }
+    let mut line = String::new();
+    let read = stdin.lock().read_line(&mut line);
+    if tty {
+        let _ = std::process::Command::new("stty").arg("echo").status();
+        eprintln!();
+    }
+    read.map_err(|e| ClientError::Invalid(format!("cannot read the password: {e}")))?;
+    let password = line.trim_end_matches(['\n', '\r']).to_string();
+    if password.is_empty() {
+        return Err(ClientError::Invalid(format!(
+            "no password given; type it at the prompt or set {PASSWORD_ENV}"
+        )));
+    }
+    Ok(password)
+}
+
+/// `casewatch login`.
+pub fn login(args: LoginArgs) -> ExitCode {
+    let outcome = (|| {
+        let profile = Profile::new(&args.portal, &args.email)?;
+        let password = read_password()?;
+        let session = Session::open(&engine::dirs()?, profile, engine::secrets())?;
+        block_on(async {
+            session.login(&password).await?;
+            let me = session.cache.me()?;
+            Ok(LoggedIn {
+                portal: session.profile.portal.clone(),
+                account: session.profile.account.clone(),
+                name: me.as_ref().map(|m| m.user.name.clone()),
+                organisation: me.and_then(|m| m.organisation.map(|o| o.name)),
+            })
+        })
+    })();
+    finish(args.json, outcome, |l| {
+        format!(
+            "Signed in to {} as {}{}.",
+            l.portal,
+            l.name.as_deref().unwrap_or(&l.account),
+            l.organisation
+                .as_deref()
+                .map(|o| format!(" ({o})"))
+                .unwrap_or_default()
+        )
+    })
+}
+
+/// `casewatch logout`.
+pub fn logout(args: LogoutArgs) -> ExitCode {
+    let outcome: Outcome<LogoutReport> = (|| {
+        let session = engine::current_session()?;
+        block_on(session.logout())
+    })();
+    finish(args.json, outcome, |r| {
+        if r.revoked_on_server {
+            "Signed out; the token is deleted from the keyring.".to_string()
+        } else {
+            format!(
+                "Signed out locally (the token is deleted from the keyring); the server could not \
+                 revoke the session{}.",
+                r.server_error
+                    .as_ref()
+                    .map(|e| format!(": {}", e.message))
+                    .unwrap_or_default()
+            )
+        }
+    })
+}

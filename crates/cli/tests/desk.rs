@@ -1,0 +1,337 @@
+//! The engine commands of the real `casewatch` binary against the real server (in-process on
+//! 127.0.0.1:0), with temporary XDG directories and a private keyring service on the test
+//! session's gnome-keyring (`make test`).
+//!
+//! The crash tests use the test-only `CASEWATCH_TEST_CRASH_AT` hook, which makes the binary
+//! kill itself with SIGKILL at a given point between saving the draft and recording the
+//! server's acknowledgement; whatever the point, the next run ends with exactly one case.
+
+use casewatch_server::{PasswordCost, RunningServer, ServerConfig};
+use serde_json::Value;
+use std::os::unix::process::ExitStatusExt;
+use std::process::{Command, Output};
+
+const ADMIN: &str = "admin@acme.example";
+const PASSWORD: &str = "casewatch-demo";
+
+struct Env {
+    root: tempfile::TempDir,
+    service: String,
+    portal: String,
+}
+
+impl Env {
+    fn new(portal: String) -> Env {
+        assert!(
+            std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
+            "no D-Bus session bus: run the tests with `make test` (dbus-run-session + gnome-keyring)"
+        );
+        let root = tempfile::tempdir().unwrap();
+        let service =
+            format!("casewatch-cli-test-{}", root.path().display()).replace(['/', '.'], "-");
+        Env {
+            root,
+            service,
+            portal,
+        }
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_casewatch"));
+        cmd.args(args)
+            .env("XDG_DATA_HOME", self.root.path().join("data"))
+            .env("XDG_CACHE_HOME", self.root.path().join("cache"))
+            .env("CASEWATCH_KEYRING_SERVICE", &self.service)
+            .env("CASEWATCH_PASSWORD", PASSWORD)
+            .env_remove("CASEWATCH_TEST_CRASH_AT");
+        cmd
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().expect("run casewatch")
+    }
+
+    fn json(&self, args: &[&str]) -> (i32, Value) {
+        let out = self.run(args);
+        let text = String::from_utf8_lossy(&out.stdout);
+        let value = serde_json::from_str(text.trim()).unwrap_or_else(|e| {
+            panic!(
+                "{args:?}: {e}: stdout {text} stderr {}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
+        (out.status.code().unwrap_or(-1), value)
+    }
+
+    fn login(&self) {
+        let (code, v) = self.json(&[
+            "login",
+            "--portal",
+            &self.portal,
+            "--email",
+            ADMIN,
+            "--json",
+        ]);
+        assert_eq!(code, 0, "{v}");
+    }
+
+    fn count_cases(&self, subject: &str) -> usize {
+        let (code, v) = self.json(&["cases", "--json"]);
+        assert_eq!(code, 0, "{v}");
+        v["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["subject"] == subject)
+            .count()
+    }
+}
+
+async fn start_server(dir: &std::path::Path) -> RunningServer {
+    let mut config = ServerConfig::new(([127, 0, 0, 1], 0).into(), dir);
+    config.demo = true;
+    config.password_cost = PasswordCost::InsecureFastForTests;
+    casewatch_server::serve(config).await.unwrap()
+}
+
+/// Runs blocking CLI work off the runtime that serves the HTTP requests.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    tokio::task::spawn_blocking(f).await.unwrap()
+}
+
+fn new_case_args(subject: &str) -> Vec<String> {
+    [
+        "case",
+        "new",
+        "--subject",
+        subject,
+        "--severity",
+        "2",
+        "--product",
+        "Orbit Search",
+        "--version",
+        "8.1.2",
+        "--situation",
+        "Bulk indexing stalls.",
+        "--impact",
+        "Orders are not searchable.",
+        "--json",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_killed_anywhere_between_draft_and_ack_files_exactly_one_case() {
+    let data = tempfile::tempdir().unwrap();
+    let server = start_server(data.path()).await;
+    let env = Env::new(server.base_url());
+    blocking(move || {
+        env.login();
+        for point in [
+            "after_draft_save",
+            "after_outbox_write",
+            "after_send",
+            "before_ack",
+        ] {
+            let subject = format!("killed at {point}");
+            let args = new_case_args(&subject);
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let out = env
+                .command(&args)
+                .env("CASEWATCH_TEST_CRASH_AT", point)
+                .output()
+                .unwrap();
+            assert_eq!(out.status.signal(), Some(9), "{point}: killed by SIGKILL");
+            // Whether the server acted before the kill depends on the point.
+            let acted = matches!(point, "after_send" | "before_ack");
+            assert_eq!(env.count_cases(&subject), usize::from(acted), "{point}");
+            if point == "after_draft_save" {
+                // Nothing was sent; the draft is restored and can be sent.
+                let (_, v) = env.json(&["drafts", "--json"]);
+                let drafts = v["drafts"].as_array().unwrap();
+                let draft = drafts
+                    .iter()
+                    .find(|d| d["content"]["subject"] == subject.as_str())
+                    .unwrap_or_else(|| panic!("draft restored: {v}"));
+                let id = draft["id"].as_str().unwrap();
+                let (code, v) = env.json(&["drafts", "send", id, "--json"]);
+                assert_eq!((code, v["status"].as_str()), (0, Some("sent")), "{v}");
+            } else {
+                let (code, v) = env.json(&["sync", "--json"]);
+                assert_eq!(code, 0, "{point}: {v}");
+            }
+            assert_eq!(env.count_cases(&subject), 1, "{point}: exactly one case");
+            // Running again changes nothing.
+            let (code, v) = env.json(&["sync", "--json"]);
+            assert_eq!(code, 0);
+            assert_eq!(v["outbox"]["delivered"].as_array().unwrap().len(), 0);
+            assert_eq!(env.count_cases(&subject), 1, "{point}: still one case");
+        }
+    })
+    .await;
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_sync_search_cases_and_logout_from_the_command_line() {
+    let data = tempfile::tempdir().unwrap();
+    let server = start_server(data.path()).await;
+    let env = std::sync::Arc::new(Env::new(server.base_url()));
+
+    let e = env.clone();
+    let case_number = blocking(move || {
+        // A wrong password: exit 2 and a stable code.
+        let out = e
+            .command(&["login", "--portal", &e.portal, "--email", ADMIN, "--json"])
+            .env("CASEWATCH_PASSWORD", "wrong password")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["error"]["code"], "unauthorized");
+        // Not signed in yet.
+        let (code, v) = e.json(&["cases", "--json"]);
+        assert_eq!(
+            (code, v["error"]["code"].as_str()),
+            (2, Some("not_signed_in"))
+        );
+
+        e.login();
+        let (code, v) = e.json(&["sync", "--json"]);
+        assert_eq!(code, 0, "{v}");
+        assert_eq!(v["kb"]["indexed"], 52);
+        // Everything lives under the XDG directories given.
+        let profiles = |base: &str| {
+            std::fs::read_dir(e.root.path().join(base).join("casewatch/profiles"))
+                .unwrap()
+                .map(|d| d.unwrap().path())
+                .collect::<Vec<_>>()
+        };
+        let data = profiles("data");
+        assert_eq!(data.len(), 1);
+        assert!(data[0].join("cache.sqlite3").is_file());
+        assert!(profiles("cache")[0].join("kb/index").is_dir());
+
+        // The contract (cloud enterprise) cannot file severity 4: refused locally with the
+        // core's code, nothing sent.
+        let mut args = new_case_args("severity four");
+        args[5] = "4".into();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (code, v) = e.json(&args);
+        assert_eq!(
+            (code, v["error"]["code"].as_str()),
+            (2, Some("severity_not_allowed"))
+        );
+        assert_eq!(e.count_cases("severity four"), 0);
+
+        let args = new_case_args("from the cli");
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (code, v) = e.json(&args);
+        assert_eq!((code, v["status"].as_str()), (0, Some("sent")), "{v}");
+        let number = v["case_number"].as_i64().unwrap();
+        let n = number.to_string();
+        let (code, v) = e.json(&[
+            "case",
+            "reply",
+            &n,
+            "--body",
+            "More logs attached.",
+            "--json",
+        ]);
+        assert_eq!((code, v["status"].as_str()), (0, Some("sent")), "{v}");
+        let (code, v) = e.json(&["case", "show", &n, "--json"]);
+        assert_eq!(code, 0);
+        assert_eq!(v["case"]["subject"], "from the cli");
+        assert!(v["comments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["body"] == "More logs attached."));
+        let (code, v) = e.json(&["cases", "--waiting-on", "vendor", "--json"]);
+        assert_eq!(code, 0);
+        assert!(v["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["status"] == "waiting-on-vendor"));
+        let (code, v) = e.json(&["cases", "--waiting-on", "nobody", "--json"]);
+        assert_eq!(
+            (code, v["error"]["code"].as_str()),
+            (2, Some("invalid_argument"))
+        );
+        // The watcher runs once and prints JSON lines (the cases were just seen: no alerts).
+        let out = e.run(&["watch", "--once", "--json"]);
+        assert!(out.status.success());
+        for line in String::from_utf8_lossy(&out.stdout).lines() {
+            let v: Value = serde_json::from_str(line).unwrap();
+            assert!(v["event"].is_string());
+        }
+        number
+    })
+    .await;
+    assert!(case_number > 0);
+
+    // Offline: the server is gone; search still answers from the local index.
+    server.shutdown().await.unwrap();
+    let e = env.clone();
+    blocking(move || {
+        let (code, v) = e.json(&[
+            "search",
+            "rolling upgrade",
+            "--locale",
+            "en",
+            "--limit",
+            "3",
+            "--json",
+        ]);
+        assert_eq!(code, 0, "{v}");
+        let results = v["results"].as_array().unwrap();
+        assert!(!results.is_empty() && results.len() <= 3);
+        let first = &results[0];
+        for field in ["id", "title", "locale", "kind", "snippet", "score"] {
+            assert!(!first[field].is_null(), "{field} in {first}");
+        }
+        let scores: Vec<f64> = results
+            .iter()
+            .map(|r| r["score"].as_f64().unwrap())
+            .collect();
+        assert!(scores.windows(2).all(|w| w[0] >= w[1]), "best first");
+        let (code, v) = e.json(&["search", "upgrade", "--known-issues", "--json"]);
+        assert_eq!(code, 0);
+        assert!(v["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["kind"] == "known-issue"));
+        // Cases fall back to the cache.
+        let (code, v) = e.json(&["cases", "--json"]);
+        assert_eq!((code, v["stale"].as_bool()), (0, Some(true)));
+        // A case written offline waits in the outbox.
+        let args = new_case_args("written offline");
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (code, v) = e.json(&args);
+        assert_eq!((code, v["status"].as_str()), (0, Some("queued")), "{v}");
+        // Sign out offline: the token is still deleted from the keyring.
+        let (code, v) = e.json(&["logout", "--json"]);
+        assert_eq!(code, 0, "{v}");
+        assert_eq!(v["revoked_on_server"], false);
+        let key = casewatch_client::Profile::new(&e.portal, ADMIN)
+            .unwrap()
+            .secret_key();
+        let keyring = casewatch_client::KeyringStore::with_service(&e.service);
+        use casewatch_client::SecretStore;
+        assert_eq!(
+            keyring.get(&key).unwrap(),
+            None,
+            "the token is gone from the keyring"
+        );
+        let (code, v) = e.json(&["sync", "--json"]);
+        assert_eq!(
+            (code, v["error"]["code"].as_str()),
+            (2, Some("not_signed_in"))
+        );
+    })
+    .await;
+}

@@ -1,0 +1,238 @@
+//! The index handle: open or create, write articles, search.
+//!
+//! One [`KbIndex`] owns a tantivy index, its single writer (behind a mutex, so the handle can be
+//! shared between threads — the server's request handlers, the client's sync task) and a reader
+//! that is refreshed on every [`commit`](KbIndex::commit). Writes are invisible to searches until
+//! committed, and a commit is what makes them durable on disk.
+
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+use tantivy::collector::TopDocs;
+use tantivy::directory::MmapDirectory;
+use tantivy::schema::Value;
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+use crate::analysis::{self, EN_ANALYZER};
+use crate::markdown::{normalize_line, to_plain_text};
+use crate::model::{ArticleKind, KbArticle, KbError, Locale, Result, SearchHit, SearchQuery};
+use crate::query;
+use crate::schema::{self, Fields};
+
+/// Writer settings.
+#[derive(Debug, Clone, Copy)]
+pub struct IndexOptions {
+    /// Indexing threads (1 is right for a desktop's background sync).
+    pub writer_threads: usize,
+    /// Total indexing memory budget in bytes, shared by the threads (at least 15 MB each).
+    pub writer_memory_bytes: usize,
+}
+
+impl Default for IndexOptions {
+    fn default() -> Self {
+        IndexOptions {
+            writer_threads: 1,
+            writer_memory_bytes: 64 << 20,
+        }
+    }
+}
+
+/// A knowledge-base search index.
+pub struct KbIndex {
+    index: Index,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    fields: Fields,
+    stemmer: TextAnalyzer,
+}
+
+impl KbIndex {
+    /// Opens the index stored in `dir`, creating the directory and an empty index if needed.
+    /// Fails with [`KbError::Incompatible`] if `dir` holds an index of another schema version
+    /// (the caller, owning a cache directory, may then delete it and resync) and with
+    /// [`KbError::Locked`] if another process is writing to it.
+    pub fn open(dir: impl AsRef<Path>) -> Result<Self> {
+        Self::open_with(dir, IndexOptions::default())
+    }
+
+    /// [`open`](Self::open) with explicit writer settings.
+    pub fn open_with(dir: impl AsRef<Path>, options: IndexOptions) -> Result<Self> {
+        std::fs::create_dir_all(dir.as_ref())?;
+        let directory =
+            MmapDirectory::open(dir.as_ref()).map_err(|e| KbError::Index(e.to_string()))?;
+        let (schema, fields) = schema::build();
+        let index = Index::open_or_create(directory, schema)?;
+        Self::from_index(index, fields, options)
+    }
+
+    /// A fresh index held in memory (tests, a server that rebuilds from its database).
+    pub fn in_memory() -> Result<Self> {
+        Self::in_memory_with(IndexOptions::default())
+    }
+
+    /// [`in_memory`](Self::in_memory) with explicit writer settings.
+    pub fn in_memory_with(options: IndexOptions) -> Result<Self> {
+        let (schema, fields) = schema::build();
+        Self::from_index(Index::create_in_ram(schema), fields, options)
+    }
+
+    fn from_index(index: Index, fields: Fields, options: IndexOptions) -> Result<Self> {
+        analysis::register(index.tokenizers());
+        let stemmer = index
+            .tokenizers()
+            .get(EN_ANALYZER)
+            .ok_or_else(|| KbError::Index("English analyzer missing".into()))?;
+        let threads = options.writer_threads.max(1);
+        let memory = options.writer_memory_bytes.max(threads * (16 << 20));
+        let writer = index.writer_with_num_threads(threads, memory)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(KbIndex {
+            index,
+            reader,
+            writer: Mutex::new(writer),
+            fields,
+            stemmer,
+        })
+    }
+
+    fn writer(&self) -> MutexGuard<'_, IndexWriter> {
+        // A panic while holding the lock cannot leave the writer half-updated in a way that
+        // matters here: uncommitted changes are simply part of the next commit or rollback.
+        self.writer.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Adds articles, replacing any indexed article with the same id. Visible after
+    /// [`commit`](Self::commit). Rejects the whole batch, before writing anything, if an article
+    /// has an empty id or an unsupported locale.
+    pub fn upsert(&self, articles: &[KbArticle]) -> Result<()> {
+        let mut docs = Vec::with_capacity(articles.len());
+        for a in articles {
+            docs.push(self.document(a)?);
+        }
+        let writer = self.writer();
+        for (a, doc) in articles.iter().zip(docs) {
+            writer.delete_term(Term::from_field_text(self.fields.id, &a.id));
+            writer.add_document(doc)?;
+        }
+        Ok(())
+    }
+
+    /// Removes articles by id (tombstones from the server). Unknown ids are ignored. Takes
+    /// effect at the next [`commit`](Self::commit).
+    pub fn delete<S: AsRef<str>>(&self, ids: &[S]) -> Result<()> {
+        let writer = self.writer();
+        for id in ids {
+            writer.delete_term(Term::from_field_text(self.fields.id, id.as_ref()));
+        }
+        Ok(())
+    }
+
+    /// Makes pending upserts and deletes durable and visible to searches.
+    pub fn commit(&self) -> Result<()> {
+        self.writer().commit()?;
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Merges all segments into one (after a full sync: fewer segments, faster searches).
+    pub fn compact(&self) -> Result<()> {
+        let mut writer = self.writer();
+        let ids = self.index.searchable_segment_ids()?;
+        if ids.len() > 1 {
+            writer.merge(&ids).wait()?;
+        }
+        writer.garbage_collect_files().wait()?;
+        drop(writer);
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Number of committed, live articles.
+    pub fn len(&self) -> usize {
+        self.reader.searcher().num_docs() as usize
+    }
+
+    /// True when no committed article is live.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Searches committed articles. Any text is accepted (empty, punctuation, control
+    /// characters, unbalanced quotes, megabytes of it): what cannot form a word is ignored,
+    /// and a query without words, or with a locale filter other than English or Simplified
+    /// Chinese, returns no hits. Errors only come from the index storage.
+    pub fn search(&self, q: &SearchQuery) -> Result<Vec<SearchHit>> {
+        let limit = q.limit.min(SearchQuery::MAX_LIMIT);
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        let searcher = self.reader.searcher();
+        let Some(mut plan) = query::plan(&searcher, &self.fields, &self.stemmer, q)? else {
+            return Ok(Vec::new());
+        };
+        let top = searcher.search(&*plan.query, &TopDocs::with_limit(limit).order_by_score())?;
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, address) in top {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let get = |field| {
+                doc.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            let title = get(self.fields.title_stored);
+            let text = get(self.fields.text_stored);
+            hits.push(SearchHit {
+                id: get(self.fields.id),
+                locale: get(self.fields.locale),
+                kind: ArticleKind::parse(&get(self.fields.kind)).unwrap_or(ArticleKind::Guide),
+                snippet: plan.highlighter.snippet(&text),
+                title_highlighted: plan.highlighter.highlight_all(&title),
+                title,
+                score,
+            });
+        }
+        Ok(hits)
+    }
+
+    fn document(&self, a: &KbArticle) -> Result<TantivyDocument> {
+        if a.id.is_empty() {
+            return Err(KbError::EmptyId);
+        }
+        let locale =
+            Locale::parse(&a.locale).ok_or_else(|| KbError::UnsupportedLocale(a.locale.clone()))?;
+        let f = &self.fields;
+        let lf = f.of(locale);
+        let title = normalize_line(&a.title);
+        let text = to_plain_text(&a.body);
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.id, &a.id);
+        doc.add_text(f.locale, locale.tag());
+        doc.add_text(f.kind, a.kind.as_str());
+        if let Some(p) = &a.product {
+            doc.add_text(f.product, p);
+        }
+        for v in &a.versions {
+            doc.add_text(f.versions, v);
+        }
+        if let Some(u) = &a.updated_at {
+            doc.add_text(f.updated_at, u);
+        }
+        doc.add_text(f.title_stored, &title);
+        doc.add_text(f.text_stored, &text);
+        doc.add_text(lf.title, &title);
+        doc.add_text(lf.title_raw, &title);
+        doc.add_text(lf.body, &text);
+        doc.add_text(lf.body_raw, &text);
+        for t in &a.tags {
+            doc.add_text(f.tags, t);
+            doc.add_text(lf.body, t);
+            doc.add_text(lf.body_raw, t);
+        }
+        Ok(doc)
+    }
+}

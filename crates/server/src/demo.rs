@@ -1,0 +1,354 @@
+//! Demonstration data (`casewatch server --demo`, and what the desktop app's demo mode embeds):
+//! four organisations covering the contract shapes of SPEC §1, two contacts each, one vendor
+//! engineer, a bilingual knowledge base about the fictional product *Orbit Search*, and case
+//! threads in every status, including an open severity-1 case whose deadline falls a few
+//! minutes after start-up so deadline alerts can be seen.
+//!
+//! Seeding is idempotent: a second start on the same data adds nothing (it only refreshes
+//! changed articles and moves the severity-1 case's clock so that its deadline is again a few
+//! minutes away). Everything is plainly marked as demo: organisation names end in "(demo)"
+//! and `/healthz` reports `demo: true`.
+
+use crate::admin::{insert_org, insert_user, NewOrg};
+use crate::auth::hash_password;
+use crate::cases::{enum_text, insert_case};
+use crate::comments::add_comment;
+use crate::error::{ApiError, ApiResult};
+use crate::kb::{upsert_article, ArticleInput};
+use crate::storage::{to_millis, Store};
+use crate::AppState;
+use casewatch_api::{NewCase, Role, Window};
+use casewatch_core::{
+    response_target, Calendar, CaseStatus, CaseType, Contract, Deployment, Environment,
+    ResponseDeadline, Severity, Subscription,
+};
+use chrono::{Duration, Utc};
+use rusqlite::{params, Connection};
+use serde::Deserialize;
+
+/// `meta` key recording that the demo was seeded.
+pub const SEEDED_KEY: &str = "demo_seeded";
+/// `meta` key holding the number of the severity-1 countdown case.
+pub const COUNTDOWN_KEY: &str = "demo_countdown_case";
+/// The password of every demo account.
+pub const DEMO_PASSWORD: &str = "casewatch-demo";
+/// The demo engineer.
+pub const ENGINEER_EMAIL: &str = "engineer@vendor.example";
+/// How long after start-up the countdown case falls due.
+pub const COUNTDOWN_MINUTES: i64 = 5;
+
+const KB_JSON: &str = include_str!("../demo/kb.json");
+const THREADS_JSON: &str = include_str!("../demo/threads.json");
+
+/// A demo organisation.
+struct DemoOrg {
+    slug: &'static str,
+    name: &'static str,
+    deployment: Deployment,
+    subscription: Subscription,
+    spend: f64,
+    tz: &'static str,
+    hours: &'static str,
+    key_name: &'static str,
+    ops_name: &'static str,
+}
+
+const ORGS: [DemoOrg; 4] = [
+    DemoOrg {
+        slug: "acme",
+        name: "Acme Retail (demo)",
+        deployment: Deployment::Cloud,
+        subscription: Subscription::Enterprise,
+        spend: 120_000.0,
+        tz: "Asia/Shanghai",
+        hours: "mon-fri 09:00-18:00",
+        key_name: "Li Wei",
+        ops_name: "Zhang Min",
+    },
+    DemoOrg {
+        slug: "umbrella",
+        name: "Umbrella Logistics (demo)",
+        deployment: Deployment::Cloud,
+        subscription: Subscription::Standard,
+        spend: 6_000.0,
+        tz: "Europe/London",
+        hours: "mon-fri 09:00-17:00",
+        key_name: "Alice Barker",
+        ops_name: "Tom Reid",
+    },
+    DemoOrg {
+        slug: "globex",
+        name: "Globex Manufacturing (demo)",
+        deployment: Deployment::SelfManaged,
+        subscription: Subscription::Gold,
+        spend: 18_000.0,
+        tz: "America/New_York",
+        hours: "mon-fri 08:00-17:00",
+        key_name: "Hank Scorpio",
+        ops_name: "Maria Lopez",
+    },
+    DemoOrg {
+        slug: "initech",
+        name: "Initech Labs (demo)",
+        deployment: Deployment::SelfManaged,
+        subscription: Subscription::Development,
+        spend: 4_000.0,
+        tz: "Europe/Berlin",
+        hours: "mon-fri 09:00-17:00",
+        key_name: "Jonas Weber",
+        ops_name: "Petra Schulz",
+    },
+];
+
+#[derive(Debug, Deserialize)]
+struct ThreadComment {
+    by: String,
+    body: String,
+    minutes_ago: i64,
+}
+
+#[derive(Debug, Deserialize)]
+struct RelativeWindow {
+    start_in_minutes: i64,
+    end_in_minutes: i64,
+}
+
+#[derive(Debug, Deserialize)]
+struct Thread {
+    org: String,
+    #[serde(rename = "type")]
+    case_type: CaseType,
+    subject: String,
+    severity: Severity,
+    environment: Environment,
+    product: String,
+    version: String,
+    situation: String,
+    #[serde(default)]
+    impact: String,
+    status: CaseStatus,
+    created_minutes_ago: i64,
+    #[serde(default)]
+    maintenance_window: Option<RelativeWindow>,
+    #[serde(default)]
+    comments: Vec<ThreadComment>,
+}
+
+/// The demo knowledge base.
+pub fn articles() -> ApiResult<Vec<ArticleInput>> {
+    serde_json::from_str(KB_JSON).map_err(|e| ApiError::internal(format!("demo/kb.json: {e}")))
+}
+
+fn threads() -> ApiResult<Vec<Thread>> {
+    serde_json::from_str(THREADS_JSON)
+        .map_err(|e| ApiError::internal(format!("demo/threads.json: {e}")))
+}
+
+/// The accounts, for the start-up banner and the README.
+pub fn summary() -> String {
+    let mut s = String::from(
+        "DEMO MODE: demonstration data only. Every account's password is 'casewatch-demo'.\n",
+    );
+    for o in &ORGS {
+        s.push_str(&format!(
+            "  {:<28} {} {}: admin@{}.example (key contact), ops@{}.example\n",
+            o.name, o.deployment, o.subscription, o.slug, o.slug
+        ));
+    }
+    s.push_str(&format!("  vendor engineer: {ENGINEER_EMAIL}\n"));
+    s
+}
+
+/// Seeds the demo (blocking; call from a blocking thread). Returns the banner.
+pub fn seed(state: &AppState) -> ApiResult<String> {
+    let articles = articles()?;
+    let threads = threads()?;
+    let seeded = state
+        .store
+        .read_blocking(|conn| Ok(Store::meta_get(conn, SEEDED_KEY)?.is_some()))?;
+    let orgs = state.store.orgs.clone();
+    if seeded {
+        state.store.write_blocking(move |conn| {
+            let now = Utc::now();
+            for a in &articles {
+                upsert_article(conn, a, now)?;
+            }
+            rewind_countdown(conn, &orgs)
+        })?;
+        return Ok(summary());
+    }
+    // Hash outside the writer: argon2 is slow on purpose.
+    let hash = hash_password(DEMO_PASSWORD, state.config.password_cost)?;
+    state.store.write_blocking(move |conn| {
+        let now = Utc::now();
+        for a in &articles {
+            upsert_article(conn, a, now)?;
+        }
+        let engineer = insert_user(
+            conn,
+            None,
+            ENGINEER_EMAIL,
+            "Dana Kim (vendor engineer)",
+            Role::Engineer,
+            false,
+            &hash,
+        )?;
+        let mut org_ids = Vec::new();
+        for o in &ORGS {
+            let contract = Contract::existing(o.deployment, o.subscription, Some(o.spend))?;
+            let calendar = Calendar::parse(o.tz, o.hours, &[], None)?;
+            let id = insert_org(
+                conn,
+                &NewOrg {
+                    slug: o.slug.into(),
+                    name: o.name.into(),
+                    contract,
+                    calendar,
+                    demo: true,
+                },
+            )?;
+            let admin = insert_user(
+                conn,
+                Some(id),
+                &format!("admin@{}.example", o.slug),
+                o.key_name,
+                Role::Contact,
+                true,
+                &hash,
+            )?;
+            let ops = insert_user(
+                conn,
+                Some(id),
+                &format!("ops@{}.example", o.slug),
+                o.ops_name,
+                Role::Contact,
+                false,
+                &hash,
+            )?;
+            org_ids.push((o.slug, id, admin, ops));
+        }
+        let mut countdown = None;
+        for (i, t) in threads.iter().enumerate() {
+            let Some(&(_, org_id, admin, ops)) = org_ids.iter().find(|(s, ..)| *s == t.org) else {
+                return Err(ApiError::internal(format!(
+                    "demo thread for unknown org {}",
+                    t.org
+                )));
+            };
+            let opener = if i % 2 == 0 { admin } else { ops };
+            let number = seed_thread(conn, &orgs, org_id, opener, engineer, t, now)?;
+            let is_countdown = t.severity == Severity::URGENT
+                && t.status == CaseStatus::WaitingOnVendor
+                && t.comments.iter().all(|c| c.by != "engineer");
+            if is_countdown && countdown.is_none() {
+                countdown = Some(number);
+            }
+        }
+        let countdown = match countdown {
+            Some(n) => n,
+            None => {
+                let (_, org_id, admin, _) = org_ids[0];
+                seed_thread(
+                    conn,
+                    &orgs,
+                    org_id,
+                    admin,
+                    engineer,
+                    &fallback_countdown(),
+                    now,
+                )?
+            }
+        };
+        Store::meta_set(conn, COUNTDOWN_KEY, &countdown.to_string())?;
+        rewind_countdown(conn, &orgs)?;
+        Store::meta_set(conn, SEEDED_KEY, "1")
+    })?;
+    Ok(summary())
+}
+
+fn fallback_countdown() -> Thread {
+    Thread {
+        org: "acme".into(),
+        case_type: CaseType::Problem,
+        subject: "Production search cluster down".into(),
+        severity: Severity::URGENT,
+        environment: Environment::Production,
+        product: "Orbit Search".into(),
+        version: "8.4.1".into(),
+        situation: "All searches fail since a few minutes ago.".into(),
+        impact: "The web shop cannot search.".into(),
+        status: CaseStatus::WaitingOnVendor,
+        created_minutes_ago: 25,
+        maintenance_window: None,
+        comments: vec![],
+    }
+}
+
+fn seed_thread(
+    conn: &Connection,
+    orgs: &crate::storage::OrgCache,
+    org_id: i64,
+    opener: i64,
+    engineer: i64,
+    t: &Thread,
+    now: chrono::DateTime<Utc>,
+) -> ApiResult<i64> {
+    let created = now - Duration::minutes(t.created_minutes_ago);
+    let new = NewCase {
+        case_type: t.case_type,
+        subject: t.subject.clone(),
+        severity: t.severity,
+        environment: t.environment,
+        product: t.product.clone(),
+        version: t.version.clone(),
+        situation: t.situation.clone(),
+        impact: t.impact.clone(),
+        maintenance_window: t.maintenance_window.as_ref().map(|w| Window {
+            start: now + Duration::minutes(w.start_in_minutes),
+            end: now + Duration::minutes(w.end_in_minutes),
+        }),
+        cc: vec![],
+    };
+    crate::cases::validate_new_case(&new)?;
+    let number = insert_case(conn, orgs, org_id, opener, &new, created)?;
+    let mut comments: Vec<&ThreadComment> = t.comments.iter().collect();
+    comments.sort_by_key(|c| std::cmp::Reverse(c.minutes_ago));
+    for c in comments {
+        let by_engineer = c.by == "engineer";
+        let author = if by_engineer { engineer } else { opener };
+        let at = now - Duration::minutes(c.minutes_ago.min(t.created_minutes_ago));
+        add_comment(conn, number, author, by_engineer, &c.body, &[], false, at)?;
+    }
+    conn.execute(
+        "UPDATE cases SET status = ?1 WHERE number = ?2",
+        params![enum_text(&t.status), number],
+    )?;
+    Ok(number)
+}
+
+/// Moves the countdown case's creation time so that it falls due [`COUNTDOWN_MINUTES`] from
+/// now (its 24×7 target, computed by `casewatch-core`), unless it was answered meanwhile.
+fn rewind_countdown(conn: &Connection, orgs: &crate::storage::OrgCache) -> ApiResult<()> {
+    let Some(number) = Store::meta_get(conn, COUNTDOWN_KEY)?.and_then(|n| n.parse::<i64>().ok())
+    else {
+        return Ok(());
+    };
+    let row = crate::cases::load_case(conn, number, None)?;
+    if row.first_response_at.is_some() || !row.status.is_open() {
+        return Ok(());
+    }
+    let org = orgs.get(conn, row.org_id)?;
+    let level = org.contract.support_level;
+    let Some(target) = response_target(level, row.severity).and_then(|t| t.elapsed_duration())
+    else {
+        return Ok(());
+    };
+    let now = Utc::now();
+    let created = now - target + Duration::minutes(COUNTDOWN_MINUTES);
+    let deadline = ResponseDeadline::compute(level, row.severity, &org.calendar, created)?;
+    conn.execute(
+        "UPDATE cases SET created_at = ?1, updated_at = ?1, due_at = ?2 WHERE number = ?3",
+        params![to_millis(created), deadline.due.map(to_millis), number],
+    )?;
+    Ok(())
+}

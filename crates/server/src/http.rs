@@ -1,0 +1,276 @@
+//! The HTTP surface: routes, request limits, timeouts, tracing, and the guarantee that every
+//! error leaves as `application/problem+json` with a stable code, whoever produced it (a
+//! handler, an extractor, the router's own 404/405, a timeout, or a panic).
+
+use crate::error::{ApiError, ApiResult};
+use crate::{
+    agent, attachments, auth, callbacks, cases, comments, contacts, kb, openapi, AppState,
+};
+use axum::body::{Body, Bytes};
+use axum::extract::{DefaultBodyLimit, FromRequest, Request, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::{Json, Router};
+use casewatch_api::{Health, PROBLEM_JSON};
+use serde::de::DeserializeOwned;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// Longest text field of a case or comment body, in bytes (64 KiB).
+pub const MAX_TEXT_BYTES: usize = 64 * 1024;
+/// Longest one-line field (subject, product, version, names), in characters.
+pub const MAX_LINE_CHARS: usize = 200;
+
+/// Builds the application.
+pub fn router(state: AppState) -> Router {
+    let body_limit = state.config.max_body_bytes;
+    let attachment_limit = state.config.max_attachment_bytes + 64 * 1024;
+    let timeout = state.config.request_timeout;
+    let api = Router::new()
+        .route("/auth/login", post(auth::login))
+        .route("/auth/refresh", post(auth::refresh))
+        .route("/auth/logout", post(auth::logout))
+        .route("/me", get(contacts::me))
+        .route("/kb/articles", get(kb::list))
+        .route("/kb/articles/{*id}", get(kb::get_article))
+        .route("/kb/search", get(kb::search))
+        .route("/cases", get(cases::list).post(cases::create))
+        .route("/cases/{number}", get(cases::get_case).patch(cases::patch))
+        .route(
+            "/cases/{number}/comments",
+            get(comments::list).post(comments::create),
+        )
+        .route(
+            "/cases/{number}/attachments",
+            get(attachments::list)
+                .post(attachments::upload)
+                .layer(DefaultBodyLimit::max(attachment_limit)),
+        )
+        .route(
+            "/cases/{number}/callback",
+            get(callbacks::list).post(callbacks::create),
+        )
+        .route("/attachments/{id}", get(attachments::download))
+        .route("/org/contacts", get(contacts::list).post(contacts::create))
+        .route("/org/contacts/{id}", delete(contacts::remove))
+        .route("/agent/queue", get(agent::queue))
+        .route("/agent/cases/{number}/reply", post(agent::reply))
+        .route("/agent/cases/{number}/assign", post(agent::assign))
+        .route("/openapi.json", get(openapi::document));
+    Router::new()
+        .route("/healthz", get(healthz))
+        .nest(casewatch_api::API_PREFIX, api)
+        .fallback(|| async { ApiError::not_found("resource") })
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ))
+        .layer(CatchPanicLayer::custom(|_| {
+            ApiError::internal("a request handler panicked").into_response()
+        }))
+        // Outside the timeout, so that its 408 becomes problem+json as well.
+        .layer(axum::middleware::map_response(problem_for_every_error))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// `GET /healthz`
+#[utoipa::path(get, path = "/healthz", tag = "meta",
+    responses((status = 200, body = Health), (status = 500, body = casewatch_api::Problem)))]
+pub async fn healthz(State(state): State<AppState>) -> ApiResult<Json<Health>> {
+    state
+        .store
+        .read(|conn| Ok(conn.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))?))
+        .await?;
+    Ok(Json(Health {
+        status: "ok".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        demo: state.demo,
+    }))
+}
+
+fn code_for_status(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::REQUEST_TIMEOUT => "timeout",
+        StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        StatusCode::UNAUTHORIZED => "unauthorized",
+        StatusCode::FORBIDDEN => "forbidden",
+        StatusCode::TOO_MANY_REQUESTS => "rate_limited",
+        s if s.is_server_error() => "internal",
+        _ => "invalid_argument",
+    }
+}
+
+/// Rewrites any error response that is not problem+json yet (the router's 405, extractor
+/// rejections, timeouts) into one, keeping its text as the detail.
+async fn problem_for_every_error(response: Response) -> Response {
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes() == PROBLEM_JSON.as_bytes());
+    if is_problem {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, 16 * 1024)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_string())
+        .unwrap_or_default();
+    let detail = if text.is_empty() || status.is_server_error() {
+        status
+            .canonical_reason()
+            .unwrap_or("the request failed")
+            .to_string()
+    } else {
+        text
+    };
+    let mut fixed = ApiError::new(status, code_for_status(status), detail).into_response();
+    if let Some(allow) = parts.headers.get(header::ALLOW) {
+        fixed.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    fixed
+}
+
+/// Parses a JSON body with the server's error codes: `malformed_json` for text that is not
+/// JSON (including invalid UTF-8), `invalid_argument` for JSON of the wrong shape.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
+    // JSON is UTF-8 (RFC 8259); serde_json would skip unchecked bytes in ignored fields.
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+            format!("the request body is not valid UTF-8: {e}"),
+        )
+    })?;
+    serde_json::from_str(text).map_err(|e| {
+        use serde_json::error::Category;
+        match e.classify() {
+            Category::Data => ApiError::invalid(format!("the request body is not valid: {e}")),
+            _ => ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "malformed_json",
+                format!("the request body is not well-formed JSON: {e}"),
+            ),
+        }
+    })
+}
+
+/// A JSON request body, with problem+json refusals (see [`parse_json`]); over the body limit
+/// answers 413 `payload_too_large`.
+pub struct ApiJson<T>(pub T);
+
+/// The raw body with the JSON checks applied, plus its bytes (for idempotency hashing).
+pub struct RawJson<T> {
+    /// The parsed value.
+    pub value: T,
+    /// The body as received.
+    pub bytes: Bytes,
+}
+
+async fn read_body(req: Request, state: &AppState) -> ApiResult<Bytes> {
+    if let Some(ct) = req.headers().get(header::CONTENT_TYPE) {
+        let ct = ct.to_str().unwrap_or("");
+        let essence = ct
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        if essence != "application/json" && !essence.ends_with("+json") {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "send the request body as application/json",
+            ));
+        }
+    }
+    Bytes::from_request(req, state).await.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::too_large(format!(
+                "the request body is larger than {} bytes",
+                state.config.max_body_bytes
+            ))
+        } else {
+            ApiError::invalid(format!("cannot read the request body: {e}"))
+        }
+    })
+}
+
+impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> ApiResult<Self> {
+        let bytes = read_body(req, state).await?;
+        Ok(ApiJson(parse_json(&bytes)?))
+    }
+}
+
+impl<T: DeserializeOwned> FromRequest<AppState> for RawJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> ApiResult<Self> {
+        let bytes = read_body(req, state).await?;
+        Ok(RawJson {
+            value: parse_json(&bytes)?,
+            bytes,
+        })
+    }
+}
+
+/// The `Idempotency-Key` header, checked: 1–200 visible ASCII characters.
+pub fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
+    match headers.get(casewatch_api::IDEMPOTENCY_KEY) {
+        None => Ok(None),
+        Some(v) => {
+            let key = v.to_str().unwrap_or("").trim();
+            if key.is_empty() || key.len() > 200 || !key.bytes().all(|b| b.is_ascii_graphic()) {
+                Err(ApiError::invalid(
+                    "Idempotency-Key must be 1-200 visible ASCII characters",
+                ))
+            } else {
+                Ok(Some(key.to_string()))
+            }
+        }
+    }
+}
+
+/// Refuses an empty or over-long one-line field.
+pub fn check_line(field: &str, value: &str, required: bool) -> ApiResult<()> {
+    if required && value.trim().is_empty() {
+        return Err(ApiError::invalid(format!("{field} must not be empty")));
+    }
+    if value.chars().count() > MAX_LINE_CHARS || value.contains(['\n', '\r']) {
+        return Err(ApiError::invalid(format!(
+            "{field} must be one line of at most {MAX_LINE_CHARS} characters"
+        )));
+    }
+    Ok(())
+}
+
+/// Refuses an over-long (or, when required, empty) Markdown field.
+pub fn check_text(field: &str, value: &str, required: bool) -> ApiResult<()> {
+    if required && value.trim().is_empty() {
+        return Err(ApiError::invalid(format!("{field} must not be empty")));
+    }
+    if value.len() > MAX_TEXT_BYTES {
+        return Err(ApiError::invalid(format!(
+            "{field} may have at most {MAX_TEXT_BYTES} bytes"
+        )));
+    }
+    Ok(())
+}
+
+/// An empty 204 body.
+pub fn no_content() -> Response {
+    (StatusCode::NO_CONTENT, Body::empty()).into_response()
+}
