@@ -82,6 +82,7 @@ report() { # name, wrk output file
   printf '%-34s %10s req/s   p99 %s\n' "$1" "$rps" "$p99"
 }
 
+LOAD_BEFORE=$(cut -d" " -f1-3 /proc/loadavg)
 echo "== GET /api/v1/cases?limit=20 (${CONNECTIONS} connections, ${THREADS} threads, ${DURATION})"
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$WORK/get.lua" \
   -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/cases?limit=20" | tee "$WORK/get.txt"
@@ -90,6 +91,6 @@ wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$WORK/post.lua" \
   "$BASE/api/v1/cases" | tee "$WORK/post.txt"
 
 echo
-echo "== Summary ($(nproc) cores, $(date -u +%Y-%m-%dT%H:%M:%SZ))"
+echo "== Summary ($(nproc) cores, $(date -u +%Y-%m-%dT%H:%M:%SZ), load average before: ${LOAD_BEFORE})"
 report "GET /api/v1/cases (page of 20)" "$WORK/get.txt"
 report "POST /api/v1/cases (durable)" "$WORK/post.txt"

@@ -6,7 +6,36 @@
 //! main window may call.
 
 /// The Tauri commands the app defines; keep in sync with `generate_handler!` in `src/lib.rs`.
-const COMMANDS: &[&str] = &["sla_quote", "entitlements"];
+const COMMANDS: &[&str] = &[
+    "sla_quote",
+    "entitlements",
+    "session_status",
+    "login",
+    "demo_accounts",
+    "demo_start",
+    "logout",
+    "cases_list",
+    "case_get",
+    "case_reply",
+    "case_update",
+    "case_callback",
+    "severity_choices",
+    "case_deadline_preview",
+    "products_list",
+    "draft_save",
+    "draft_load",
+    "draft_discard",
+    "outbox_submit_case",
+    "kb_search",
+    "kb_article",
+    "kb_sync_status",
+    "kb_sync_now",
+    "contacts_list",
+    "contact_add",
+    "contact_remove",
+    "settings_get",
+    "settings_set",
+];
 
 fn main() {
     tauri_build::try_build(

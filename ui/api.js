@@ -95,3 +95,17 @@ export const contactRemove = (id) => invoke('contact_remove', { id });
 
 export const settingsGet = () => invoke('settings_get');
 export const settingsSet = (settings) => invoke('settings_set', { settings });
+
+/**
+ * Calls `callback` whenever the Rust side's background refresh finds that cases or their
+ * threads changed (a new engineer reply, a status change). Returns a function that stops
+ * listening. Outside the app (no event API) it does nothing.
+ */
+export function onCasesChanged(callback) {
+  const events = window.__TAURI__ && window.__TAURI__.event;
+  if (!events || typeof events.listen !== 'function') return () => {};
+  const pending = events.listen('casewatch://cases-changed', () => callback());
+  return () => {
+    pending.then((unlisten) => unlisten()).catch(() => {});
+  };
+}

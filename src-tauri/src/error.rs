@@ -5,6 +5,7 @@
 //! UI needs one error renderer for every command, and the codes match those of the CLI's `--json`
 //! output and the server's problem+json bodies.
 
+use casewatch_client::ClientError;
 use casewatch_core::CoreError;
 use serde::Serialize;
 
@@ -43,5 +44,33 @@ impl From<CoreError> for AppError {
             code: err.code.as_str().to_owned(),
             message: err.message,
         }
+    }
+}
+
+impl From<ClientError> for AppError {
+    fn from(err: ClientError) -> Self {
+        // casewatch-client's codes are part of the contract (docs/app-commands.md), and the
+        // server's refusals already carry the server's code: pass both through unchanged.
+        Self {
+            code: err.code().to_owned(),
+            message: err.to_string(),
+        }
+    }
+}
+
+impl AppError {
+    /// `not_signed_in`: a command that needs a session was called without one.
+    pub fn not_signed_in() -> Self {
+        Self::new("not_signed_in", "not signed in; sign in or start the demo first")
+    }
+
+    /// `invalid_argument` with `message`.
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self::new("invalid_argument", message)
+    }
+
+    /// An unexpected internal failure (a background task died, a lock was poisoned).
+    pub fn internal(message: impl std::fmt::Display) -> Self {
+        Self::new("internal", message.to_string())
     }
 }

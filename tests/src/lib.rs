@@ -13,6 +13,7 @@
 //! `dbus-run-session`). Without them the harness fails loudly instead of skipping.
 
 pub mod app;
+pub mod portal;
 pub mod webdriver;
 
 /// Error type of the harness: a description of what failed, ready to show in a test failure.

@@ -2,7 +2,7 @@
 // thread (comment bodies rendered and sanitised in Rust), attachments, a reply box, and the
 // actions a contact may take: change the severity, mark solved or close, request a callback.
 
-import { attachmentOpen, attachmentStage, attachmentUnstage, caseCallback, caseGet, caseReply, caseUpdate } from '../api.js';
+import { attachmentOpen, attachmentStage, attachmentUnstage, caseCallback, caseGet, caseReply, caseUpdate, onCasesChanged } from '../api.js';
 import { badge, errorBox, errorText, h, loading, setTrustedHtml, severityPill, statusPill } from '../dom.js';
 import { onLanguageChange, t } from '../i18n.js';
 import { instantLine, wallInputToInstant, windowLines } from '../lib/zones.js';
@@ -25,11 +25,13 @@ class CaseView extends HTMLElement {
     this.render();
     this.load();
     this.timer = setInterval(() => this.load(), REFRESH_MS);
+    this.stopListening = onCasesChanged(() => this.load());
   }
 
   disconnectedCallback() {
     clearInterval(this.timer);
     if (this.off) this.off();
+    if (this.stopListening) this.stopListening();
   }
 
   get number() {

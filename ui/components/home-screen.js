@@ -1,7 +1,7 @@
 // <cw-home>: the organisation, what its contract includes, and its cases split into
 // "waiting on us" / "waiting on you", each open case with its initial-response countdown.
 
-import { casesList } from '../api.js';
+import { casesList, onCasesChanged } from '../api.js';
 import { badge, errorBox, h, loading, severityPill, statusPill } from '../dom.js';
 import { has, onLanguageChange, t } from '../i18n.js';
 import { splitCases } from '../lib/cases.js';
@@ -19,6 +19,7 @@ class HomeScreen extends HTMLElement {
     this.render();
     this.load();
     this.timer = setInterval(() => this.load(), REFRESH_MS);
+    this.offs.push(onCasesChanged(() => this.load()));
   }
 
   disconnectedCallback() {

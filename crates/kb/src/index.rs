@@ -19,6 +19,7 @@ use crate::markdown::{normalize_line, to_plain_text};
 use crate::model::{ArticleKind, KbArticle, KbError, Locale, Result, SearchHit, SearchQuery};
 use crate::query;
 use crate::schema::{self, Fields};
+use crate::snippet::{floor_boundary, MAX_SCAN_BYTES};
 
 /// Writer settings.
 #[derive(Debug, Clone, Copy)]
@@ -223,7 +224,12 @@ impl KbIndex {
             doc.add_text(f.updated_at, u);
         }
         doc.add_text(f.title_stored, &title);
-        doc.add_text(f.text_stored, &text);
+        // Snippets never look past MAX_SCAN_BYTES, so neither does the stored copy: huge pages
+        // (release notes) then cost no more to fetch than ordinary ones.
+        doc.add_text(
+            f.text_stored,
+            &text[..floor_boundary(&text, MAX_SCAN_BYTES)],
+        );
         doc.add_text(lf.title, &title);
         doc.add_text(lf.title_raw, &title);
         doc.add_text(lf.body, &text);

@@ -155,9 +155,9 @@ pub struct SearchHit {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Locale {
     /// English.
-    En,
+    En = 0,
     /// Simplified Chinese.
-    Zh,
+    Zh = 1,
 }
 
 impl Locale {

@@ -5,12 +5,19 @@
 //! query is assembled from term queries:
 //!
 //! * every word: its analysed term in the title fields (boosted) and body fields;
-//! * Latin words of 5+ letters: up to [`FUZZY_TERMS`] index words within Levenshtein
-//!   distance 1 (2 from 9 letters), transpositions counting one — looked up in the
-//!   unstemmed fields' term dictionaries with a Levenshtein automaton; never for CJK words,
-//!   where one character more or less is a different word;
+//! * Latin words of 5+ letters that the index does not know (a known word is not a typo, and
+//!   its neighbours would only add noise): up to [`FUZZY_TERMS`] index words within
+//!   Levenshtein distance 1 (2 from 9 letters), transpositions counting one — looked up in
+//!   the unstemmed fields' term dictionaries with a Levenshtein automaton; never for CJK
+//!   words, where one character more or less is a different word;
 //! * the word being typed (the last one, when the text does not end in a separator): the most
-//!   frequent index words it is a prefix of.
+//!   frequent index words it is a prefix of (or, if none, that it is a typo-tolerant prefix
+//!   of). A single Latin letter after other words is ignored until the next keystroke.
+//!
+//! English stopwords and Chinese function words are dropped (unless being typed), and words
+//! found in the bodies of over half of a locale's articles are searched in titles only (see
+//! [`common_words`]): both keep long posting lists, which decide the latency at 100k
+//! articles, out of the query (on the relevance set, recall@5 and MRR@10 are no lower for it).
 //!
 //! Expansions are resolved against the term dictionaries *before* searching and become plain
 //! BM25 term queries, so a completion scores like the word it completes (tantivy's own
@@ -40,6 +47,8 @@ const PREFIX_BOOST: f32 = 0.8;
 const FUZZY1_BOOST: f32 = 0.5;
 /// Weight of a word two edits away.
 const FUZZY2_BOOST: f32 = 0.3;
+/// Share of a locale's articles above which a word counts as common (see [`common_words`]).
+const COMMON_FRACTION: f64 = 0.5;
 /// Typo corrections taken per word and field.
 const FUZZY_TERMS: usize = 3;
 /// Terms examined per segment and field when expanding; bounds the cost of short prefixes.
@@ -102,11 +111,27 @@ pub fn plan(
     if words.iter().any(|w| !is_stop(w)) {
         words.retain(|w| !is_stop(w));
     }
+    // A lone letter being typed after other words says nothing yet (and would expand to the
+    // most common words of the index): wait for the second letter.
+    if words.len() > 1 {
+        words.retain(|w| !(w.prefix && !w.cjk && w.raw.chars().count() == 1));
+    }
     if words.is_empty() {
         return Ok(None);
     }
 
     let mut stemmer = stemmer.clone();
+    let terms: Vec<Option<String>> = words
+        .iter()
+        .map(|w| {
+            if w.cjk {
+                Some(w.raw.clone())
+            } else {
+                stem_en(&mut stemmer, &w.raw)
+            }
+        })
+        .collect();
+    let skip = common_words(searcher, fields, &locales, &words, &terms)?;
     let mut hl = Highlighter::new(stemmer.clone());
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut add = |field: Field, text: &str, boost: f32| {
@@ -128,6 +153,9 @@ pub fn plan(
             }
             let f = fields.of(Locale::Zh);
             add(f.title, &w.raw, TITLE_BOOST);
+            if skip[i][Locale::Zh as usize] {
+                continue;
+            }
             add(f.body, &w.raw, 1.0);
             if w.prefix {
                 let k = prefix_terms(w.raw.chars().count(), true);
@@ -140,7 +168,7 @@ pub fn plan(
             }
             continue;
         }
-        let Some(stem) = stem_en(&mut stemmer, &w.raw) else {
+        let Some(stem) = terms[i].clone() else {
             continue;
         };
         hl.add_stem(&stem, group);
@@ -149,6 +177,9 @@ pub fn plan(
         for &locale in &locales {
             let f = fields.of(locale);
             add(f.title, &stem, TITLE_BOOST);
+            if skip[i][locale as usize] {
+                continue;
+            }
             add(f.body, &stem, 1.0);
             let raw_fields = [(f.title_raw, TITLE_BOOST), (f.body_raw, 1.0)];
             // Whether the index knows the word (or, for the word being typed, some word it
@@ -223,6 +254,44 @@ pub fn plan(
         query,
         highlighter: hl,
     }))
+}
+
+/// For each word and locale, whether to search the word in titles only, because it occurs in
+/// the bodies of more than [`COMMON_FRACTION`] of the locale's articles while some other word
+/// of the query does not. Such a word's body matches move BM25 scores little (low IDF, and
+/// nearly every candidate has them) but their long posting lists dominate the search time;
+/// in a title it still says a lot, and title posting lists are short. (The idea of Lucene's
+/// "common terms" query.) Words being typed are kept whole: their completions decide what the
+/// user sees next.
+fn common_words(
+    searcher: &Searcher,
+    fields: &Fields,
+    locales: &[Locale],
+    words: &[QueryWord],
+    terms: &[Option<String>],
+) -> Result<Vec<[bool; 2]>> {
+    let mut skip = vec![[false; 2]; words.len()];
+    for &locale in locales {
+        let articles = searcher.doc_freq(&Term::from_field_text(fields.locale, locale.tag()))?;
+        let body = fields.of(locale).body;
+        let mut common = Vec::with_capacity(words.len());
+        for (w, term) in words.iter().zip(terms) {
+            let is_common = match term {
+                Some(t) if !w.prefix && (locale == Locale::Zh || !w.cjk) => {
+                    let df = searcher.doc_freq(&Term::from_field_text(body, t))?;
+                    df as f64 > COMMON_FRACTION * articles as f64
+                }
+                _ => false,
+            };
+            common.push(is_common);
+        }
+        if common.iter().any(|c| !c) {
+            for (i, c) in common.into_iter().enumerate() {
+                skip[i][locale as usize] = c;
+            }
+        }
+    }
+    Ok(skip)
 }
 
 fn const_zero(q: Box<dyn Query>) -> Box<dyn Query> {

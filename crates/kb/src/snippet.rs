@@ -24,7 +24,7 @@ const LEAD_BYTES: usize = 48;
 const MAX_MATCHES: usize = 2000;
 /// Most text examined for matches, in bytes: release notes run to hundreds of kilobytes, and
 /// a passage from their first 64 KB is as good a preview as any.
-const MAX_SCAN_BYTES: usize = 64 * 1024;
+pub const MAX_SCAN_BYTES: usize = 64 * 1024;
 
 /// What to highlight: the words a query searched for, in the forms the text may contain them.
 /// Each form belongs to a *group*, one per query word, and the best passage is the one showing
@@ -257,7 +257,8 @@ fn best_window(matches: &[Match]) -> Option<(usize, usize)> {
     best.map(|(i, j, _, _)| (i, j))
 }
 
-fn floor_boundary(text: &str, mut i: usize) -> usize {
+/// The largest char boundary of `text` not above `i`.
+pub fn floor_boundary(text: &str, mut i: usize) -> usize {
     i = i.min(text.len());
     while !text.is_char_boundary(i) {
         i -= 1;

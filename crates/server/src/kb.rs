@@ -5,9 +5,11 @@
 //! so a client can stop anywhere and resume, and later changes always come after its cursor.
 //! Deleted articles stay as tombstones so clients learn to drop them.
 //!
-//! Search is deliberately simple until `casewatch-kb` (tantivy) exists: every query term
-//! must occur in the title or body (case-insensitive substring, which also works for Chinese
-//! text without segmentation); title hits rank above body hits.
+//! Search uses `casewatch-kb` (tantivy, English stemming, jieba for Chinese), the same engine
+//! the desktop app searches its offline copy with, so both rank and highlight alike. The index
+//! lives in memory and follows the change sequence: before each search it applies whatever
+//! changed since the sequence number it last indexed (so articles imported by another process
+//! are found too). Should the index fail, a plain substring search answers instead.
 
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
@@ -16,9 +18,11 @@ use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::Json;
 use casewatch_api::{KbArticle, KbSearchHit, KbSearchResults, KbSyncPage, KbTombstone};
+use casewatch_kb::{ArticleKind, KbIndex, SearchQuery as IndexQuery};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Deserialize;
+use std::sync::RwLock;
 use utoipa::IntoParams;
 
 /// The article kinds.
@@ -282,7 +286,8 @@ fn snippet(body: &str, term: &str) -> String {
     format!("{prefix}{}", text.trim())
 }
 
-/// Searches the articles.
+/// The fallback search: every term (case-insensitive substring, which also works for Chinese
+/// without segmentation) in the title or body; title hits rank first.
 pub fn search_articles(
     conn: &Connection,
     q: &str,
@@ -343,6 +348,109 @@ pub fn search_articles(
     Ok(hits)
 }
 
+/// The in-memory search index and the change sequence number it reflects.
+#[derive(Default)]
+pub struct SearchEngine(RwLock<Option<(KbIndex, i64)>>);
+
+fn to_index(a: KbArticle) -> casewatch_kb::KbArticle {
+    casewatch_kb::KbArticle {
+        kind: ArticleKind::parse(&a.kind).unwrap_or(ArticleKind::Guide),
+        id: a.id,
+        locale: a.locale,
+        title: a.title,
+        body: a.body,
+        product: Some(a.product).filter(|p| !p.is_empty()),
+        versions: a.versions,
+        tags: a.tags,
+        updated_at: Some(a.updated_at.to_rfc3339()),
+    }
+}
+
+fn index_error(e: casewatch_kb::KbError) -> ApiError {
+    ApiError::internal(format!("search index: {e}"))
+}
+
+impl SearchEngine {
+    /// Brings the index up to date with the database (building it on first use).
+    pub fn refresh(&self, conn: &Connection) -> ApiResult<()> {
+        let latest: i64 =
+            conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM kb_articles", [], |r| {
+                r.get(0)
+            })?;
+        let current = self
+            .0
+            .read()
+            .map_err(|_| ApiError::internal("search index lock poisoned"))?
+            .as_ref()
+            .map(|(_, seq)| *seq);
+        if current == Some(latest) {
+            return Ok(());
+        }
+        let mut guard = self
+            .0
+            .write()
+            .map_err(|_| ApiError::internal("search index lock poisoned"))?;
+        if guard.is_none() {
+            *guard = Some((KbIndex::in_memory().map_err(index_error)?, 0));
+        }
+        let Some((index, seq)) = guard.as_mut() else {
+            return Ok(());
+        };
+        loop {
+            let page = sync_page(conn, *seq, 500)?;
+            let gone: Vec<String> = page.deleted.into_iter().map(|t| t.id).collect();
+            if !gone.is_empty() {
+                index.delete(&gone).map_err(index_error)?;
+            }
+            let articles: Vec<_> = page.articles.into_iter().map(to_index).collect();
+            if !articles.is_empty() {
+                index.upsert(&articles).map_err(index_error)?;
+            }
+            *seq = page.next_cursor.parse().unwrap_or(*seq);
+            if !page.has_more {
+                break;
+            }
+        }
+        index.commit().map_err(index_error)?;
+        Ok(())
+    }
+
+    /// Searches, best first; snippets are HTML-escaped text with `<mark>` around matches.
+    pub fn search(
+        &self,
+        conn: &Connection,
+        q: &str,
+        locale: Option<&str>,
+        limit: u32,
+    ) -> ApiResult<Vec<KbSearchHit>> {
+        self.refresh(conn)?;
+        let guard = self
+            .0
+            .read()
+            .map_err(|_| ApiError::internal("search index lock poisoned"))?;
+        let Some((index, _)) = guard.as_ref() else {
+            return Ok(vec![]);
+        };
+        let mut query = IndexQuery::new(q).limit(limit as usize);
+        if let Some(l) = locale {
+            query = query.locale(l);
+        }
+        Ok(index
+            .search(&query)
+            .map_err(index_error)?
+            .into_iter()
+            .map(|h| KbSearchHit {
+                id: h.id,
+                locale: h.locale,
+                title: h.title,
+                kind: h.kind.as_str().to_string(),
+                snippet: h.snippet,
+                score: f64::from(h.score),
+            })
+            .collect())
+    }
+}
+
 /// `GET /kb/search`
 #[utoipa::path(get, path = "/api/v1/kb/search", tag = "kb", params(SearchQuery),
     security(("bearer" = [])),
@@ -364,9 +472,17 @@ pub async fn search(
     if !(1..=50).contains(&limit) {
         return Err(ApiError::invalid("limit must be between 1 and 50"));
     }
+    let engine = state.search.clone();
     let hits = state
         .store
-        .read(move |conn| search_articles(conn, &q.q, q.locale.as_deref(), limit))
+        .read(move |conn| {
+            engine
+                .search(conn, &q.q, q.locale.as_deref(), limit)
+                .or_else(|e| {
+                    tracing::warn!(error = %e.detail, "search index failed; plain search instead");
+                    search_articles(conn, &q.q, q.locale.as_deref(), limit)
+                })
+        })
         .await?;
     Ok(Json(KbSearchResults { hits }))
 }

@@ -92,6 +92,8 @@ pub struct ServerConfig {
     pub throttle: ThrottleConfig,
     /// Read connections in the pool.
     pub read_connections: usize,
+    /// Build the search index in the background at start-up (otherwise on the first search).
+    pub warm_search_index: bool,
 }
 
 impl ServerConfig {
@@ -110,6 +112,7 @@ impl ServerConfig {
             request_timeout: Duration::from_secs(30),
             throttle: ThrottleConfig::default(),
             read_connections: 4,
+            warm_search_index: true,
         }
     }
 
@@ -136,6 +139,8 @@ pub struct Inner {
     pub throttle: auth::Throttle,
     /// Recently verified access tokens.
     pub sessions: auth::SessionCache,
+    /// The knowledge-base search index.
+    pub search: Arc<kb::SearchEngine>,
     /// Whether the demonstration data is loaded.
     pub demo: bool,
 }
@@ -157,6 +162,7 @@ impl AppState {
             store,
             throttle: auth::Throttle::new(config.throttle),
             sessions: auth::SessionCache::default(),
+            search: Arc::new(kb::SearchEngine::default()),
             demo: demo || config.demo,
             config,
         })))
@@ -261,6 +267,15 @@ pub async fn serve(config: ServerConfig) -> Result<RunningServer, ServeError> {
         addr: listen,
         source,
     })?;
+    if state.config.warm_search_index {
+        let state = state.clone();
+        tokio::task::spawn_blocking(move || {
+            let engine = state.search.clone();
+            if let Err(e) = state.store.read_blocking(|conn| engine.refresh(conn)) {
+                tracing::warn!(error = %e.detail, "could not build the search index");
+            }
+        });
+    }
     let app = http::router(state);
     let (shutdown, mut stop) = watch::channel(false);
     let task = tokio::spawn(async move {
@@ -287,5 +302,6 @@ pub fn open_admin(data_dir: &Path, password_cost: PasswordCost) -> ApiResult<App
     let mut config = ServerConfig::new(([127, 0, 0, 1], 0).into(), data_dir);
     config.password_cost = password_cost;
     config.read_connections = 1;
+    config.warm_search_index = false;
     AppState::open(config)
 }

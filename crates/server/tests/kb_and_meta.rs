@@ -8,6 +8,15 @@ use common::{acme, TestServer};
 use reqwest::Method;
 use std::path::PathBuf;
 
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 /// The shared corpus, outside the repository (`../shared/kb-corpus/` from the repo root).
 fn corpus() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/kb-corpus/emqx-docs-kb.jsonl")
@@ -51,8 +60,20 @@ async fn incremental_sync_is_stable_resumable_and_reports_deletions() {
     assert_eq!(tail["next_cursor"], cursor.as_str());
     assert_eq!(tail["has_more"], false);
 
-    // A deletion shows up as a tombstone after the cursor, and the article is gone.
+    // A deletion shows up as a tombstone after the cursor, and the article is gone (from
+    // search as well).
     let gone = ids[3].clone();
+    let title = s.get(&t, &format!("/kb/articles/{gone}")).await.body["title"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let search = format!("/kb/search?limit=50&q={}", urlencode(&title));
+    let found = s.get(&t, &search).await.body;
+    assert!(found["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|h| h["id"] == gone.as_str()));
     let id = gone.clone();
     let state = casewatch_server::open_admin(
         s.dir.path(),
@@ -76,6 +97,12 @@ async fn incremental_sync_is_stable_resumable_and_reports_deletions() {
     s.get(&t, &format!("/kb/articles/{gone}"))
         .await
         .assert_problem(404, "not_found");
+    let found = s.get(&t, &search).await.body;
+    assert!(found["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|h| h["id"] != gone.as_str()));
     s.get(&t, &format!("/kb/articles/{}", ids[0]))
         .await
         .assert_status(200);
@@ -101,6 +128,11 @@ async fn search_finds_articles_in_both_languages() {
     assert!(hits
         .windows(2)
         .all(|w| w[0]["score"].as_f64() >= w[1]["score"].as_f64()));
+    assert!(
+        hits.iter()
+            .any(|h| h["snippet"].as_str().unwrap().contains("<mark>")),
+        "snippets mark the matches"
+    );
     let zh = s
         .get(&t, "/kb/search?q=%E9%9B%86%E7%BE%A4&locale=zh-CN")
         .await; // 集群

@@ -65,6 +65,8 @@ pub fn test_config(dir: &std::path::Path) -> ServerConfig {
     config.demo = true;
     config.password_cost = PasswordCost::InsecureFastForTests;
     config.read_connections = 2;
+    // Most tests never search; the search tests build the index on first use.
+    config.warm_search_index = false;
     config
 }
 

@@ -1,8 +1,16 @@
-//! Tauri commands: thin wrappers over `casewatch-core`.
+//! Tauri commands: thin wrappers over `casewatch-core` and `casewatch-client`.
 //!
-//! No business rule lives here. Each command hands its request to the core unchanged and turns
-//! the core's error into [`AppError`], so the app, the CLI and the server always agree on
-//! entitlements and deadlines.
+//! No business rule lives here. Each command hands its request to the core or the client
+//! unchanged and turns their errors into [`AppError`], so the app, the CLI and the server always
+//! agree on entitlements and deadlines. The contract with the UI is `docs/app-commands.md`;
+//! every command is declared `rename_all = "snake_case"` so argument keys match it.
+
+pub mod cases;
+pub mod contacts;
+pub mod kb;
+pub mod session;
+pub mod settings;
+pub mod wizard;
 
 use casewatch_core::quote::{self, EntitlementsQuote, EntitlementsRequest, SlaQuote, SlaRequest};
 

@@ -1,0 +1,331 @@
+//! End-to-end against the real demo portal embedded in the app (the "Explore the demo" button
+//! starts `casewatch-server --demo` inside the app on 127.0.0.1 with its data under the app's
+//! data directory). Each scenario runs with fresh XDG directories and its own session bus.
+//!
+//! Run with `make e2e` (Xvfb, dbus-run-session and an unlocked keyring).
+
+use std::time::Duration;
+
+use casewatch_tests::app::{scenario, App, Options, DEFAULT_WAIT};
+use casewatch_tests::portal::{NotificationLog, Portal, ENGINEER};
+use casewatch_tests::{e2e_error, Result};
+use serde_json::{json, Value};
+
+/// Longer wait for work that involves the portal and the background refresh (15 s period).
+const PORTAL_WAIT: Duration = Duration::from_secs(40);
+
+/// Runs `script` (a function body) in the page and returns its result.
+fn eval(app: &App, script: &str, args: Vec<Value>) -> Result<Value> {
+    app.session().execute(script, args)
+}
+
+/// Runs `script` and returns its result as a string.
+fn eval_str(app: &App, script: &str) -> Result<String> {
+    Ok(eval(app, script, vec![])?
+        .as_str()
+        .unwrap_or_default()
+        .to_owned())
+}
+
+/// Calls a Tauri command the way the UI does and returns its answer.
+fn invoke(app: &App, command: &str, args: Value) -> Result<Value> {
+    let answer = app.session().execute_async(
+        "const [command, args, done] = arguments;\
+         window.__TAURI__.core.invoke(command, args).then((v) => done({ ok: v }), (e) => done({ err: e }));",
+        vec![json!(command), args],
+    )?;
+    match answer.get("ok") {
+        Some(value) => Ok(value.clone()),
+        None => Err(e2e_error!("{command} failed: {}", answer["err"])),
+    }
+}
+
+/// Waits until an element matching `selector` exists.
+fn wait_for_css(app: &App, selector: &str, timeout: Duration) -> Result<()> {
+    app.wait_for(&format!("{selector} to appear"), timeout, || {
+        let found = eval(
+            app,
+            "return !!document.querySelector(arguments[0]);",
+            vec![json!(selector)],
+        )?;
+        Ok(found.as_bool().filter(|f| *f))
+    })
+    .map(|_| ())
+}
+
+fn testid(id: &str) -> String {
+    format!("[data-testid=\"{id}\"]")
+}
+
+fn click_css(app: &App, selector: &str) -> Result<()> {
+    let element = app.session().find(selector)?;
+    app.session().click(&element)
+}
+
+/// The texts of every element matching `selector`.
+fn texts(app: &App, selector: &str) -> Result<Vec<String>> {
+    let value = eval(
+        app,
+        "return [...document.querySelectorAll(arguments[0])].map((e) => e.textContent.trim());",
+        vec![json!(selector)],
+    )?;
+    Ok(value
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
+/// Waits until some element matching `selector` has a text containing `needle`.
+fn wait_for_text_in(app: &App, selector: &str, needle: &str, timeout: Duration) -> Result<()> {
+    let mut last = Vec::new();
+    app.wait_for(&format!("{selector} to show {needle:?}"), timeout, || {
+        last = texts(app, selector)?;
+        Ok(last.iter().any(|t| t.contains(needle)).then_some(()))
+    })
+    .map_err(|e| e2e_error!("{e}; shown: {last:?}"))
+}
+
+/// Picks the demo account `email` on the welcome screen and starts the demo portal.
+fn start_demo(app: &App, email: &str) -> Result<()> {
+    wait_for_css(app, &testid("demo-account"), DEFAULT_WAIT)?;
+    click_css(
+        app,
+        &format!("input[data-testid=\"demo-account\"][value=\"{email}\"]"),
+    )?;
+    app.click("demo-start")?;
+    wait_for_css(app, &testid("case-row"), PORTAL_WAIT)
+}
+
+/// Waits until the knowledge base is synced into the local index.
+fn wait_for_kb(app: &App) -> Result<()> {
+    app.wait_for("the knowledge-base sync", PORTAL_WAIT, || {
+        let status = invoke(app, "kb_sync_status", json!({}))?;
+        let done = status["state"] == "idle" && status["article_count"].as_u64() > Some(0);
+        Ok(done.then_some(()))
+    })
+}
+
+/// Types `query` into the search box (replacing what is there) and waits for a hit whose
+/// title contains `expected`.
+fn search(app: &App, query: &str, expected: &str) -> Result<()> {
+    app.set_value("kb-search-input", query)?;
+    wait_for_text_in(app, &testid("kb-result"), expected, DEFAULT_WAIT)
+}
+
+fn no_injected_markup(app: &App, scope: &str) -> Result<()> {
+    let count = eval_str(
+        app,
+        &format!(
+            "return String(document.querySelectorAll('{scope} script, {scope} [onerror], \
+             {scope} [onclick], {scope} iframe, {scope} [style]').length);"
+        ),
+    )?;
+    if count != "0" {
+        return Err(e2e_error!("{count} active elements survived in {scope}"));
+    }
+    Ok(())
+}
+
+#[test]
+fn demo_portal_end_to_end() {
+    let name = "portal-acme";
+    scenario(name, Options::default().time_zone("Asia/Shanghai"), |app| {
+        let notifications = NotificationLog::start()?;
+        start_demo(app, "admin@acme.example")?;
+        wait_for_text_in(
+            app,
+            &testid("home-organisation"),
+            "Acme Retail (demo)",
+            DEFAULT_WAIT,
+        )?;
+        wait_for_css(
+            app,
+            &format!("{} {}", testid("case-list-waiting-on-us"), testid("case-row")),
+            DEFAULT_WAIT,
+        )?;
+        let shot = app.screenshot(&format!("{name}-home"))?;
+        eprintln!("screenshot: {}", shot.display());
+        let status = invoke(app, "session_status", json!({}))?;
+        if status["demo"] != true || status["signed_in"] != true {
+            return Err(e2e_error!("not a demo session: {status}"));
+        }
+        let portal_url = status["portal_url"]
+            .as_str()
+            .ok_or_else(|| e2e_error!("no portal URL in {status}"))?
+            .to_owned();
+
+        // Knowledge base, from the local index: English and Chinese, highlights only.
+        app.click("nav-kb")?;
+        wait_for_css(app, &testid("kb-search-input"), DEFAULT_WAIT)?;
+        wait_for_kb(app)?;
+        search(app, "snapshot", "snapshots")?;
+        wait_for_css(app, &format!("{} mark", testid("kb-result")), DEFAULT_WAIT)?;
+        no_injected_markup(app, ".kb-hits")?;
+        click_css(app, &testid("kb-result"))?;
+        wait_for_css(app, &testid("kb-article-body"), DEFAULT_WAIT)?;
+        no_injected_markup(app, "[data-testid=\"kb-article-body\"]")?;
+        app.screenshot(&format!("{name}-kb-en"))?;
+        search(app, "快照", "快照")?;
+        let shot = app.screenshot(&format!("{name}-kb-zh"))?;
+        eprintln!("screenshot: {}", shot.display());
+
+        // The wizard: non-production cannot be severity 1; file a severity-3 case.
+        app.click("nav-new-case")?;
+        wait_for_css(app, &testid("wizard-type-problem"), DEFAULT_WAIT)?;
+        app.click("wizard-type-problem")?;
+        app.click("wizard-next")?;
+        wait_for_css(app, &testid("wizard-subject"), DEFAULT_WAIT)?;
+        let subject = "E2E: staging cluster rejects bulk writes";
+        app.type_text("wizard-subject", subject)?;
+        app.click("wizard-next")?;
+        wait_for_css(
+            app,
+            &testid("wizard-environment-non-production"),
+            DEFAULT_WAIT,
+        )?;
+        app.click("wizard-environment-non-production")?;
+        app.type_text("wizard-product", "Orbit Search")?;
+        app.type_text("wizard-version", "8.4.2")?;
+        app.click("wizard-next")?;
+        wait_for_css(app, &testid("wizard-severity-1-reason"), DEFAULT_WAIT)?;
+        if app.attribute("wizard-severity-1", "disabled")?.is_none() {
+            return Err(e2e_error!("severity 1 is selectable for non-production"));
+        }
+        if app.attribute("wizard-severity-3", "disabled")?.is_some() {
+            return Err(e2e_error!("severity 3 is disabled for an enterprise contract"));
+        }
+        app.screenshot(&format!("{name}-wizard-severity"))?;
+        app.click("wizard-severity-3")?;
+        app.click("wizard-next")?;
+        wait_for_css(app, &testid("wizard-situation"), DEFAULT_WAIT)?;
+        app.type_text("wizard-situation", "Bulk requests fail with 429 since Monday.")?;
+        app.type_text("wizard-impact", "Nightly test data loads are blocked.")?;
+        // Next until the review step (the callback step is optional).
+        app.wait_for("the review step", DEFAULT_WAIT, || {
+            if eval_str(app, "return document.querySelector('.wizard').dataset.step;")?
+                == "review"
+            {
+                return Ok(Some(()));
+            }
+            app.click("wizard-next")?;
+            Ok(None)
+        })?;
+        app.click("wizard-submit")?;
+        wait_for_css(app, &testid("reply-input"), PORTAL_WAIT)?;
+        let number: i64 = eval_str(app, "return location.hash.split('/').pop();")?
+            .parse()
+            .map_err(|e| e2e_error!("no case number in the URL: {e}"))?;
+        app.click("nav-home")?;
+        wait_for_css(
+            app,
+            &format!(
+                "{} [data-case-number=\"{number}\"]",
+                testid("case-list-waiting-on-us")
+            ),
+            DEFAULT_WAIT,
+        )?;
+        let shot = app.screenshot(&format!("{name}-filed"))?;
+        eprintln!("screenshot: {}", shot.display());
+
+        // The engineer answers through the portal's API, with markup that must stay inert.
+        click_css(app, &format!("[data-case-number=\"{number}\"]"))?;
+        wait_for_css(app, &testid("reply-input"), DEFAULT_WAIT)?;
+        let before = texts(app, &testid("case-comment"))?.len();
+        let engineer = Portal::login(&portal_url, ENGINEER.0, ENGINEER.1)?;
+        engineer.engineer_reply(
+            number,
+            "Please send the *diagnostics bundle*.\n\n<script>window.__pwned = 1</script>\
+             <img src=\"https://tracker.example/x.png\" onerror=\"window.__pwned = 2\">\
+             <a href=\"javascript:window.__pwned = 3\">details</a>",
+        )?;
+        app.wait_for("the engineer's reply in the thread", PORTAL_WAIT, || {
+            Ok((texts(app, &testid("case-comment"))?.len() > before).then_some(()))
+        })?;
+        wait_for_text_in(app, &testid("case-comment"), "diagnostics bundle", DEFAULT_WAIT)?;
+        no_injected_markup(app, "[data-testid=\"case-comment\"]")?;
+        let leaked = eval_str(
+            app,
+            "return String(window.__pwned ?? 'none') + '|' + \
+             document.querySelectorAll('[data-testid=\"case-comment\"] img[src], \
+             [data-testid=\"case-comment\"] a[href^=\"javascript\"]').length;",
+        )?;
+        if leaked != "none|0" {
+            return Err(e2e_error!("the engineer's markup was active: {leaked}"));
+        }
+        let shot = app.screenshot(&format!("{name}-reply"))?;
+        eprintln!("screenshot: {}", shot.display());
+        notifications.wait_for("the reply notification", PORTAL_WAIT, |t| {
+            t.contains(&format!("Case #{number}: new reply"))
+        })?;
+        app.click("nav-home")?;
+        wait_for_css(
+            app,
+            &format!(
+                "{} [data-case-number=\"{number}\"]",
+                testid("case-list-waiting-on-you")
+            ),
+            PORTAL_WAIT,
+        )?;
+
+        // A deadline alert: the demo's urgent case falls due minutes after the start; alerting
+        // 30 minutes ahead makes that alert due at once, and the watcher sends it.
+        app.click("nav-settings")?;
+        wait_for_css(app, &testid("settings-lead-30"), DEFAULT_WAIT)?;
+        app.click("settings-lead-30")?;
+        notifications.wait_for("a deadline notification", PORTAL_WAIT, |t| {
+            t.contains("(S1): first reply")
+        })?;
+
+        // Chinese: the screens follow.
+        app.set_value("settings-language", "zh-CN")?;
+        app.click("nav-home")?;
+        wait_for_text_in(app, "h2", "等待我方处理", DEFAULT_WAIT)?;
+        wait_for_text_in(app, &testid("nav-kb"), "知识库", DEFAULT_WAIT)?;
+        let shot = app.screenshot(&format!("{name}-zh"))?;
+        eprintln!("screenshot: {}", shot.display());
+        eprintln!("notifications: {:?}", notifications.summaries());
+        Ok(())
+    });
+}
+
+#[test]
+fn development_contract_files_only_severity_4() {
+    let name = "portal-initech";
+    scenario(name, Options::default().time_zone("Europe/Berlin"), |app| {
+        start_demo(app, "admin@initech.example")?;
+        app.click("nav-new-case")?;
+        wait_for_css(app, &testid("wizard-type-problem"), DEFAULT_WAIT)?;
+        app.click("wizard-type-problem")?;
+        app.click("wizard-next")?;
+        wait_for_css(app, &testid("wizard-subject"), DEFAULT_WAIT)?;
+        app.type_text("wizard-subject", "Shard count for a test cluster")?;
+        app.click("wizard-next")?;
+        wait_for_css(app, &testid("wizard-environment-production"), DEFAULT_WAIT)?;
+        app.click("wizard-environment-production")?;
+        app.type_text("wizard-product", "Orbit Search")?;
+        app.type_text("wizard-version", "8.4.2")?;
+        app.click("wizard-next")?;
+        wait_for_css(app, &testid("wizard-severity-4"), DEFAULT_WAIT)?;
+        wait_for_css(app, &testid("wizard-severity-1-reason"), DEFAULT_WAIT)?;
+        for severity in 1..=3 {
+            if app
+                .attribute(&format!("wizard-severity-{severity}"), "disabled")?
+                .is_none()
+            {
+                return Err(e2e_error!(
+                    "severity {severity} is selectable under a development subscription"
+                ));
+            }
+        }
+        if app.attribute("wizard-severity-4", "disabled")?.is_some() {
+            return Err(e2e_error!("severity 4 is disabled under development"));
+        }
+        let shot = app.screenshot(&format!("{name}-severity"))?;
+        eprintln!("screenshot: {}", shot.display());
+        Ok(())
+    });
+}
