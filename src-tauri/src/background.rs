@@ -86,6 +86,23 @@ async fn refresh(
         Err(e) if e.is_transient() => state.set_offline(true),
         Err(e) => tracing::warn!("case refresh: {e}"),
     }
+    watch(app, state, engine);
+    if let Ok(near) = near_deadline(engine) {
+        state.near_deadline.store(near, Ordering::Relaxed);
+        refresh_tray(app);
+    }
+    if let Ok(now) = cases_fingerprint(engine) {
+        if fingerprint.is_some_and(|f| f != now) {
+            let _ = app.emit(CASES_CHANGED, ());
+        }
+        *fingerprint = Some(now);
+    }
+}
+
+/// Runs the deadline watcher once over the cache and notifies its events. Also called right
+/// after a case is filed, so the watcher knows the case before anyone can answer it (replies
+/// older than the moment a case is first seen are never announced).
+pub fn watch(app: &AppHandle, state: &AppState, engine: &Engine) {
     match engine.watcher.tick() {
         Ok(events) => {
             let settings = state.settings();
@@ -96,16 +113,6 @@ async fn refresh(
             }
         }
         Err(e) => tracing::warn!("deadline watcher: {e}"),
-    }
-    if let Ok(near) = near_deadline(engine) {
-        state.near_deadline.store(near, Ordering::Relaxed);
-        refresh_tray(app);
-    }
-    if let Ok(now) = cases_fingerprint(engine) {
-        if fingerprint.is_some_and(|f| f != now) {
-            let _ = app.emit(CASES_CHANGED, ());
-        }
-        *fingerprint = Some(now);
     }
 }
 

@@ -61,7 +61,10 @@ impl From<ClientError> for AppError {
 impl AppError {
     /// `not_signed_in`: a command that needs a session was called without one.
     pub fn not_signed_in() -> Self {
-        Self::new("not_signed_in", "not signed in; sign in or start the demo first")
+        Self::new(
+            "not_signed_in",
+            "not signed in; sign in or start the demo first",
+        )
     }
 
     /// `invalid_argument` with `message`.
@@ -72,5 +75,25 @@ impl AppError {
     /// An unexpected internal failure (a background task died, a lock was poisoned).
     pub fn internal(message: impl std::fmt::Display) -> Self {
         Self::new("internal", message.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_codes_and_server_refusals_pass_through() {
+        let offline: AppError = ClientError::Offline("no route".into()).into();
+        assert_eq!(offline.code, "offline");
+        let refused: AppError = ClientError::Refused {
+            status: 422,
+            code: "severity_requires_production".into(),
+            message: "severity 1 means production is down".into(),
+        }
+        .into();
+        assert_eq!(refused.code, "severity_requires_production");
+        assert_eq!(refused.message, "severity 1 means production is down");
+        assert_eq!(AppError::not_signed_in().code, "not_signed_in");
     }
 }

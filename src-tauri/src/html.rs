@@ -71,9 +71,7 @@ fn body_cleaner() -> &'static ammonia::Builder<'static> {
                     .starts_with("data:image/")
                     .then(|| value.into()),
                 // `data:` is allowed above for images only.
-                (_, "href") if value.trim_start().to_ascii_lowercase().starts_with("data:") => {
-                    None
-                }
+                (_, "href") if value.trim_start().to_ascii_lowercase().starts_with("data:") => None,
                 // Task-list boxes only, shown and never editable.
                 ("input", "type") => (value == "checkbox").then(|| value.into()),
                 _ => Some(value.into()),
@@ -116,7 +114,13 @@ mod tests {
              <p style=\"color:red\">s</p>",
         );
         for bad in [
-            "<script", "alert(1)", "onerror", "onclick", "javascript:", "<iframe", "<style",
+            "<script",
+            "alert(1)",
+            "onerror",
+            "onclick",
+            "javascript:",
+            "<iframe",
+            "<style",
             "style=",
         ] {
             assert!(!html.contains(bad), "{bad} survived: {html}");
@@ -128,7 +132,10 @@ mod tests {
         let html = markdown_to_html("![a](https://tracker.example/p.png)");
         assert!(!html.contains("tracker.example"), "{html}");
         let html = markdown_to_html("![a](data:image/png;base64,iVBORw0KGgo=)");
-        assert!(html.contains("src=\"data:image/png;base64,iVBORw0KGgo=\""), "{html}");
+        assert!(
+            html.contains("src=\"data:image/png;base64,iVBORw0KGgo=\""),
+            "{html}"
+        );
     }
 
     #[test]

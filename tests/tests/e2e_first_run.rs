@@ -68,7 +68,9 @@ fn first_run_offers_sign_in_demo_and_calculator() {
         )?;
         expect_eq("demo accounts", &accounts, "5")?;
         if app.attribute("demo-start", "disabled")?.is_some() {
-            return Err(e2e_error!("demo-start is disabled although accounts are listed"));
+            return Err(e2e_error!(
+                "demo-start is disabled although accounts are listed"
+            ));
         }
         expect_no_inline_code(app)?;
         app.screenshot(name)?;

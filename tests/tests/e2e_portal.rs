@@ -144,7 +144,11 @@ fn demo_portal_end_to_end() {
         )?;
         wait_for_css(
             app,
-            &format!("{} {}", testid("case-list-waiting-on-us"), testid("case-row")),
+            &format!(
+                "{} {}",
+                testid("case-list-waiting-on-us"),
+                testid("case-row")
+            ),
             DEFAULT_WAIT,
         )?;
         let shot = app.screenshot(&format!("{name}-home"))?;
@@ -196,18 +200,25 @@ fn demo_portal_end_to_end() {
             return Err(e2e_error!("severity 1 is selectable for non-production"));
         }
         if app.attribute("wizard-severity-3", "disabled")?.is_some() {
-            return Err(e2e_error!("severity 3 is disabled for an enterprise contract"));
+            return Err(e2e_error!(
+                "severity 3 is disabled for an enterprise contract"
+            ));
         }
         app.screenshot(&format!("{name}-wizard-severity"))?;
         app.click("wizard-severity-3")?;
         app.click("wizard-next")?;
         wait_for_css(app, &testid("wizard-situation"), DEFAULT_WAIT)?;
-        app.type_text("wizard-situation", "Bulk requests fail with 429 since Monday.")?;
+        app.type_text(
+            "wizard-situation",
+            "Bulk requests fail with 429 since Monday.",
+        )?;
         app.type_text("wizard-impact", "Nightly test data loads are blocked.")?;
         // Next until the review step (the callback step is optional).
         app.wait_for("the review step", DEFAULT_WAIT, || {
-            if eval_str(app, "return document.querySelector('.wizard').dataset.step;")?
-                == "review"
+            if eval_str(
+                app,
+                "return document.querySelector('.wizard').dataset.step;",
+            )? == "review"
             {
                 return Ok(Some(()));
             }
@@ -245,7 +256,12 @@ fn demo_portal_end_to_end() {
         app.wait_for("the engineer's reply in the thread", PORTAL_WAIT, || {
             Ok((texts(app, &testid("case-comment"))?.len() > before).then_some(()))
         })?;
-        wait_for_text_in(app, &testid("case-comment"), "diagnostics bundle", DEFAULT_WAIT)?;
+        wait_for_text_in(
+            app,
+            &testid("case-comment"),
+            "diagnostics bundle",
+            DEFAULT_WAIT,
+        )?;
         no_injected_markup(app, "[data-testid=\"case-comment\"]")?;
         let leaked = eval_str(
             app,
@@ -261,12 +277,39 @@ fn demo_portal_end_to_end() {
         notifications.wait_for("the reply notification", PORTAL_WAIT, |t| {
             t.contains(&format!("Case #{number}: new reply"))
         })?;
+        // A reply with a file: staged through the raw IPC body, then uploaded to the case.
+        let staged = app.session().execute_async(
+            "const done = arguments[arguments.length - 1];\
+             const bytes = new TextEncoder().encode('2026-11-26 ERROR bulk rejected\\n');\
+             window.__TAURI__.core.invoke('attachment_stage', bytes, { headers: {\
+               'x-filename': encodeURIComponent('orbit 日志.log'), 'x-content-type': 'text/plain' } })\
+               .then(done, (e) => done({ error: e }));",
+            vec![],
+        )?;
+        let staged_id = staged["staged_id"]
+            .as_str()
+            .ok_or_else(|| e2e_error!("staging failed: {staged}"))?
+            .to_owned();
+        let reply = invoke(
+            app,
+            "case_reply",
+            json!({ "number": number, "body": "Bundle attached.", "attachment_ids": [staged_id] }),
+        )?;
+        if reply["state"] != "sent" {
+            return Err(e2e_error!("the reply was not sent: {reply}"));
+        }
+        wait_for_text_in(
+            app,
+            &testid("case-attachment"),
+            "orbit 日志.log",
+            PORTAL_WAIT,
+        )?;
         app.click("nav-home")?;
         wait_for_css(
             app,
             &format!(
                 "{} [data-case-number=\"{number}\"]",
-                testid("case-list-waiting-on-you")
+                testid("case-list-waiting-on-us")
             ),
             PORTAL_WAIT,
         )?;

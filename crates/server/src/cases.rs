@@ -152,12 +152,7 @@ impl CaseRow {
     }
 
     /// The API view, with the deadline as it stands at `now`.
-    pub fn to_api(
-        &self,
-        conn: &Connection,
-        orgs: &OrgCache,
-        now: DateTime<Utc>,
-    ) -> ApiResult<Case> {
+    pub fn to_api(self, conn: &Connection, orgs: &OrgCache, now: DateTime<Utc>) -> ApiResult<Case> {
         let org = orgs.get(conn, self.org_id)?;
         let level = org.contract.support_level;
         let deadline = ResponseDeadline {
@@ -172,13 +167,13 @@ impl CaseRow {
             case_type: self.case_type,
             severity: self.severity,
             environment: self.environment,
-            product: self.product.clone(),
-            version: self.version.clone(),
-            subject: self.subject.clone(),
-            situation: self.situation.clone(),
-            impact: self.impact.clone(),
+            product: self.product,
+            version: self.version,
+            subject: self.subject,
+            situation: self.situation,
+            impact: self.impact,
             status: self.status,
-            opened_by: self.opened_by.clone(),
+            opened_by: self.opened_by,
             created_at: self.created_at,
             updated_at: self.updated_at,
             first_response_at: self.first_response_at,
@@ -186,10 +181,10 @@ impl CaseRow {
             due_at: deadline.due,
             best_effort: deadline.best_effort,
             deadline: deadline.status_at(&org.calendar, now, self.first_response_at),
-            assignee: self.assignee.clone(),
-            cc: self.cc.clone(),
+            assignee: self.assignee,
+            cc: self.cc,
             maintenance_window: self.maintenance_window,
-            callback_windows: self.callback_windows.clone(),
+            callback_windows: self.callback_windows,
         })
     }
 }
@@ -198,7 +193,8 @@ impl CaseRow {
 /// engineers). Another organisation's case is `not_found`, exactly like a missing one.
 pub fn load_case(conn: &Connection, number: i64, scope: Option<i64>) -> ApiResult<CaseRow> {
     let sql = format!("{CASE_SELECT} WHERE c.number = ?1 AND (?2 IS NULL OR c.org_id = ?2)");
-    conn.query_row(&sql, params![number, scope], CaseRow::from_row)
+    conn.prepare_cached(&sql)?
+        .query_row(params![number, scope], CaseRow::from_row)
         .optional()?
         .ok_or_else(|| ApiError::not_found("case"))
 }
@@ -460,7 +456,7 @@ pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
     Query(q): Query<ListQuery>,
-) -> ApiResult<Json<CaseList>> {
+) -> ApiResult<Response> {
     let mut statuses: Option<CaseStatus> = None;
     if let Some(w) = q.waiting_on.as_deref() {
         statuses = Some(match w {
@@ -495,7 +491,7 @@ pub async fn list(
         return Err(ApiError::invalid("limit must be between 1 and 100"));
     }
     if contradiction {
-        return Ok(Json(CaseList {
+        return Ok(crate::http::json_response(&CaseList {
             cases: vec![],
             next_cursor: None,
         }));
@@ -528,7 +524,7 @@ pub async fn list(
             let now = Utc::now();
             let more = rows.len() > limit as usize;
             let cases = rows
-                .iter()
+                .into_iter()
                 .take(limit as usize)
                 .map(|r| r.to_api(conn, &orgs, now))
                 .collect::<ApiResult<Vec<_>>>()?;
@@ -540,7 +536,7 @@ pub async fn list(
             Ok(CaseList { cases, next_cursor })
         })
         .await?;
-    Ok(Json(list))
+    Ok(crate::http::json_response(&list))
 }
 
 /// `GET /cases/{number}`

@@ -15,6 +15,7 @@ use axum::{Json, Router};
 use casewatch_api::{Health, PROBLEM_JSON};
 use serde::de::DeserializeOwned;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -64,6 +65,9 @@ pub fn router(state: AppState) -> Router {
         .nest(casewatch_api::API_PREFIX, api)
         .fallback(|| async { ApiError::not_found("resource") })
         .layer(DefaultBodyLimit::max(body_limit))
+        // A hard cap on any request body, whatever the handler: the largest legitimate one is
+        // an attachment upload. (Per-route limits above give the precise 413s.)
+        .layer(RequestBodyLimitLayer::new(attachment_limit + 64 * 1024))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             timeout,
@@ -268,6 +272,23 @@ pub fn check_text(field: &str, value: &str, required: bool) -> ApiResult<()> {
         )));
     }
     Ok(())
+}
+
+/// A JSON answer serialised into a buffer sized for a page of cases (axum's `Json` starts
+/// small and grows by copying).
+pub fn json_response<T: serde::Serialize>(value: &T) -> Response {
+    let mut buf = Vec::with_capacity(32 * 1024);
+    match serde_json::to_writer(&mut buf, value) {
+        Ok(()) => (
+            [(
+                header::CONTENT_TYPE,
+                axum::http::HeaderValue::from_static("application/json"),
+            )],
+            buf,
+        )
+            .into_response(),
+        Err(e) => ApiError::internal(format!("cannot encode the answer: {e}")).into_response(),
+    }
 }
 
 /// An empty 204 body.

@@ -147,6 +147,10 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (user_id, scope, key)
     );
     "#,
+    // 2: automatic assignment counts each engineer's open cases.
+    r#"
+    CREATE INDEX cases_assignee_status ON cases(assignee_id, status);
+    "#,
 ];
 
 /// Milliseconds since the epoch, the storage form of instants.

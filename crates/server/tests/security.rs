@@ -586,3 +586,38 @@ async fn hostile_bodies_get_problem_json_never_a_panic() {
         .await
         .assert_status(200);
 }
+
+#[tokio::test]
+async fn every_protected_endpoint_needs_a_token() {
+    let s = TestServer::start().await;
+    let endpoints: [(Method, &str); 22] = [
+        (Method::POST, "/auth/logout"),
+        (Method::GET, "/me"),
+        (Method::GET, "/kb/articles"),
+        (Method::GET, "/kb/articles/orbit-en-001"),
+        (Method::GET, "/kb/search?q=x"),
+        (Method::GET, "/cases"),
+        (Method::POST, "/cases"),
+        (Method::GET, "/cases/1"),
+        (Method::PATCH, "/cases/1"),
+        (Method::GET, "/cases/1/comments"),
+        (Method::POST, "/cases/1/comments"),
+        (Method::GET, "/cases/1/attachments"),
+        (Method::POST, "/cases/1/attachments"),
+        (Method::GET, "/cases/1/callback"),
+        (Method::POST, "/cases/1/callback"),
+        (Method::GET, "/attachments/att_x"),
+        (Method::GET, "/org/contacts"),
+        (Method::POST, "/org/contacts"),
+        (Method::DELETE, "/org/contacts/1"),
+        (Method::GET, "/agent/queue"),
+        (Method::POST, "/agent/cases/1/reply"),
+        (Method::POST, "/agent/cases/1/assign"),
+    ];
+    for (method, path) in endpoints {
+        let body = (method == Method::POST || method == Method::PATCH).then(|| json!({}));
+        let r = s.send(method.clone(), None, path, body, &[]).await;
+        assert_eq!(r.status, 401, "{method} {path} without a token: {}", r.body);
+        r.assert_problem(401, "unauthorized");
+    }
+}

@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tauri::State;
 
+use crate::commands::attachments;
 use crate::error::AppError;
 use crate::html::markdown_to_html;
 use crate::state::{AppState, Engine};
@@ -237,14 +238,14 @@ pub async fn case_reply(
     body: String,
     attachment_ids: Vec<String>,
 ) -> Result<ReplyOutcome, AppError> {
-    if !attachment_ids.is_empty() {
-        return Err(AppError::new(
-            "not_supported",
-            "attachments on replies are not supported by this version of the app yet",
-        ));
-    }
     let engine = state.engine().await?;
     let cache = &engine.session.cache;
+    if !attachment_ids.is_empty() {
+        // Files go to the case first (this needs the portal); the reply then follows through
+        // the outbox.
+        let files = attachments::staged(&engine, &attachment_ids)?;
+        attachments::upload(&engine, number, &files).await?;
+    }
     let draft = cache.create_draft(DraftContent::Reply {
         case_number: number,
         body,
@@ -257,9 +258,12 @@ pub async fn case_reply(
         }
     };
     let report = engine.session.flush_outbox().await?;
-    state.set_offline(report.stopped_by.as_ref().is_some_and(|e| {
-        ClientError::from_body(e).is_transient()
-    }));
+    state.set_offline(
+        report
+            .stopped_by
+            .as_ref()
+            .is_some_and(|e| ClientError::from_body(e).is_transient()),
+    );
     if let Some(failed) = report.failed.iter().find(|i| i.id == item.id) {
         let e = failed.last_error.clone();
         return Err(e.map_or_else(

@@ -30,11 +30,5 @@ pub async fn contact_add(
 /// `contact_remove`: removes a support contact.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn contact_remove(state: State<'_, AppState>, id: i64) -> Result<(), AppError> {
-    Ok(state
-        .engine()
-        .await?
-        .session
-        .api
-        .remove_contact(id)
-        .await?)
+    Ok(state.engine().await?.session.api.remove_contact(id).await?)
 }

@@ -5,6 +5,7 @@
 //! agree on entitlements and deadlines. The contract with the UI is `docs/app-commands.md`;
 //! every command is declared `rename_all = "snake_case"` so argument keys match it.
 
+pub mod attachments;
 pub mod cases;
 pub mod contacts;
 pub mod kb;

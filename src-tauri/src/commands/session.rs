@@ -229,8 +229,7 @@ pub async fn demo_start(
     let base_url = {
         let mut demo = state.demo.lock().await;
         if demo.is_none() {
-            let mut config =
-                ServerConfig::new(([127, 0, 0, 1], 0).into(), state.demo_data_dir());
+            let mut config = ServerConfig::new(([127, 0, 0, 1], 0).into(), state.demo_data_dir());
             config.demo = true;
             let server = casewatch_server::serve(config)
                 .await
@@ -238,7 +237,9 @@ pub async fn demo_start(
             tracing::info!(url = %server.base_url(), "demo portal started");
             *demo = Some(DemoServer { server });
         }
-        demo.as_ref().map(|d| d.server.base_url()).unwrap_or_default()
+        demo.as_ref()
+            .map(|d| d.server.base_url())
+            .unwrap_or_default()
     };
     let profile = Profile::new(&base_url, &email)?;
     sign_in(

@@ -14,8 +14,10 @@ use casewatch_core::{
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::{json, Value};
-use tauri::State;
+use tauri::{AppHandle, State};
 
+use crate::background;
+use crate::commands::attachments;
 use crate::commands::cases::with_deadline;
 use crate::error::AppError;
 use crate::state::{AppState, Engine};
@@ -216,20 +218,16 @@ pub struct SubmitOutcome {
 /// outbox (sent now with its idempotency key, or queued while offline).
 #[tauri::command(rename_all = "snake_case")]
 pub async fn outbox_submit_case(
+    app: AppHandle,
     state: State<'_, AppState>,
     case: NewCase,
     attachment_ids: Vec<String>,
     callback_windows: Vec<Window>,
 ) -> Result<SubmitOutcome, AppError> {
-    if !attachment_ids.is_empty() {
-        return Err(AppError::new(
-            "not_supported",
-            "attachments are not supported by this version of the app yet",
-        ));
-    }
     let engine = state.engine().await?;
     let cache = &engine.session.cache;
     check_new_case(engine.me()?.as_ref(), &case)?;
+    let files = attachments::staged(&engine, &attachment_ids)?;
     let draft = cache.create_draft(DraftContent::NewCase(form_of(&case)))?;
     let item = match cache.submit_draft(&draft.id) {
         Ok(item) => item,
@@ -268,6 +266,11 @@ pub async fn outbox_submit_case(
             case: None,
         });
     };
+    // The files follow the case (the outbox carries the case itself); a failed upload leaves
+    // the file staged and is reported in the log.
+    if let Err(e) = attachments::upload(&engine, number, &files).await {
+        tracing::warn!(number, "attachment upload failed: {e}");
+    }
     if !callback_windows.is_empty() {
         let request = CallbackRequest {
             windows: callback_windows,
@@ -279,6 +282,7 @@ pub async fn outbox_submit_case(
     let case = match engine.session.api.case(number).await {
         Ok(case) => {
             cache.upsert_cases(std::slice::from_ref(&case))?;
+            background::watch(&app, &state, &engine);
             Some(case)
         }
         Err(_) => cache.case(number)?,
