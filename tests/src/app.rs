@@ -41,6 +41,7 @@ static SESSION_LOCK: Mutex<()> = Mutex::new(());
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     time_zone: Option<String>,
+    state_dir: Option<PathBuf>,
 }
 
 impl Options {
@@ -48,6 +49,14 @@ impl Options {
     /// computer is in that time zone.
     pub fn time_zone(mut self, zone: impl Into<String>) -> Self {
         self.time_zone = Some(zone.into());
+        self
+    }
+
+    /// Keeps the app's XDG directories under `dir` instead of a fresh directory, and leaves them
+    /// in place when the app ends, so a second launch with the same `dir` is a restart of the
+    /// same installation (profile, cache, outbox). The keyring is the test session's.
+    pub fn state_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.state_dir = Some(dir.into());
         self
     }
 }
@@ -161,6 +170,8 @@ pub struct App {
     driver_pid: u32,
     log_path: PathBuf,
     scratch: PathBuf,
+    /// The scratch directory belongs to the caller ([`Options::state_dir`]): not removed.
+    keep_scratch: bool,
     _lock: MutexGuard<'static, ()>,
 }
 
@@ -190,10 +201,14 @@ impl App {
         fs::create_dir_all(&logs)?;
         let log_path = logs.join(format!("{scenario}.log"));
         let log = File::create(&log_path)?;
-        let scratch = target_dir()
-            .join("e2e-tmp")
-            .join(format!("{scenario}-{}", std::process::id()));
-        if scratch.exists() {
+        let keep_scratch = options.state_dir.is_some();
+        let scratch = match &options.state_dir {
+            Some(dir) => dir.clone(),
+            None => target_dir()
+                .join("e2e-tmp")
+                .join(format!("{scenario}-{}", std::process::id())),
+        };
+        if scratch.exists() && !keep_scratch {
             fs::remove_dir_all(&scratch)?;
         }
         for sub in ["data", "config", "cache"] {
@@ -233,6 +248,7 @@ impl App {
             driver_pid,
             log_path,
             scratch,
+            keep_scratch,
             _lock: lock,
         };
         let client = Client::new(format!("http://127.0.0.1:{port}"), REQUEST_TIMEOUT);
@@ -302,6 +318,11 @@ impl App {
             self.log_path.display(),
             tail.join("\n")
         )
+    }
+
+    /// The app's `XDG_DATA_HOME` (fresh for this launch, removed when the [`App`] is dropped).
+    pub fn data_home(&self) -> PathBuf {
+        self.scratch.join("data")
     }
 
     /// The WebDriver session.
@@ -507,7 +528,9 @@ impl Drop for App {
             }
             thread::sleep(Duration::from_millis(50));
         }
-        let _ = fs::remove_dir_all(&self.scratch);
+        if !self.keep_scratch {
+            let _ = fs::remove_dir_all(&self.scratch);
+        }
     }
 }
 

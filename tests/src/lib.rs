@@ -14,6 +14,7 @@
 
 pub mod app;
 pub mod portal;
+pub mod proxy;
 pub mod webdriver;
 
 /// Error type of the harness: a description of what failed, ready to show in a test failure.
