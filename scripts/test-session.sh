@@ -17,8 +17,12 @@ if [ -z "${DISPLAY:-}" ] || [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then
 fi
 
 # The daemon prints VAR=value lines (e.g. GNOME_KEYRING_CONTROL); export them for the tests.
+# The daemon keeps its keyring files in a throw-away data dir, so a login keyring left in the
+# user's home (with some other password) can never make the collection refuse to unlock.
+keyring_home="$(mktemp -d)"
+trap 'rm -rf "$keyring_home"' EXIT
 keyring_env="$(printf '%s' "${CASEWATCH_TEST_KEYRING_PASSWORD:-casewatch-test}" |
-  gnome-keyring-daemon --unlock --components=secrets --daemonize)"
+  XDG_DATA_HOME="$keyring_home" gnome-keyring-daemon --unlock --components=secrets --daemonize)"
 while IFS= read -r assignment; do
   if [ -n "$assignment" ]; then
     export "${assignment?}"
@@ -28,4 +32,4 @@ done <<<"$keyring_env"
 if [ "$#" -eq 0 ]; then
   set -- --workspace
 fi
-exec cargo test "$@"
+cargo test "$@"

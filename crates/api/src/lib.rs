@@ -345,6 +345,11 @@ pub struct KbSyncPage {
     pub next_cursor: String,
     /// True when more changes follow.
     pub has_more: bool,
+    /// Changes (articles and tombstones) after the request's cursor, this page's included, when
+    /// the page was read: a client's progress total is what it applied before plus this.
+    /// Absent (0) from servers that predate it.
+    #[serde(default)]
+    pub total: u64,
 }
 
 /// One search result.

@@ -3,9 +3,9 @@
 //! the network is poor or gone.
 //!
 //! Sync pages through `GET /kb/articles?since=&limit=`, applies each page's articles and
-//! tombstones to the index, commits, and only then saves the page's cursor: an interrupted
-//! sync (network loss, process killed, user cancel) resumes from the last committed page and
-//! re-applying a page is harmless (upserts and deletes are idempotent). The index lives under
+//! tombstones to the index, commits every few thousand changes, and only then saves the cursor
+//! the commit covers: an interrupted sync (network loss, process killed, user cancel) resumes
+//! from the last commit and re-applying a page is harmless (upserts and deletes are idempotent). The index lives under
 //! the XDG cache dir since it can always be rebuilt; the cursor is bound to the index instance
 //! through an id file, so a deleted or rebuilt index is fully resynced rather than trusted.
 
@@ -14,24 +14,40 @@ use crate::cache::Cache;
 use crate::error::{ClientError, Result};
 use crate::profile::{io_error, random_id, write_atomically};
 use casewatch_api as wire;
-use casewatch_kb::{ArticleKind, KbError, KbIndex, SearchQuery};
+use casewatch_kb::{ArticleKind, IndexOptions, KbError, KbIndex, SearchQuery};
 use serde::{Deserialize, Serialize};
 use std::ops::ControlFlow;
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 /// The cursor's name in the cache.
 pub const KB_CURSOR: &str = "kb_articles";
 
-/// Changes fetched per page.
-pub const DEFAULT_PAGE_SIZE: u32 = 200;
+/// Changes fetched per page (the server's maximum).
+pub const DEFAULT_PAGE_SIZE: u32 = 500;
+
+/// A sync commits the index after at least this many changes …
+pub const COMMIT_EVERY: u64 = 5_000;
+/// … or this long after its last commit, whichever comes first.
+pub const COMMIT_INTERVAL: Duration = Duration::from_secs(2);
+
+/// The index writer's settings: two indexing threads and 128 MB bring a full sync of 100,000
+/// articles from about 36 s to about 25 s on two cores (`scripts/bench-sync.sh`,
+/// docs/benchmarks.md); tokenising (jieba, stemming) is most of a sync's work.
+pub const INDEX_OPTIONS: IndexOptions = IndexOptions {
+    writer_threads: 2,
+    writer_memory_bytes: 128 << 20,
+};
 
 /// Progress of a sync.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Progress {
     /// Changes (articles and deletions) applied so far in this run.
     pub done: u64,
-    /// Changes known so far: `done` plus at least one more page while the server says more
-    /// follow (the API does not announce a total, so this grows until `finished`).
+    /// Changes this run will apply: `done` before the first page plus the server's count of
+    /// changes after the cursor (`KbSyncPage::total`). Exact unless articles change during the
+    /// sync (it then only grows); never below `done`, and equal to it when `finished`. From a
+    /// server without the count it is `done` plus one more page while more follow.
     pub total: u64,
     /// True on the last report of a complete sync.
     pub finished: bool,
@@ -77,14 +93,19 @@ impl LocalKb {
     /// Opens the index kept in `dir` (e.g. `Dirs::profile_cache(..)/kb`), creating it; an
     /// index of an older schema is deleted and recreated (the next sync refills it).
     pub fn open(dir: &Path) -> Result<LocalKb> {
+        LocalKb::open_with(dir, INDEX_OPTIONS)
+    }
+
+    /// [`open`](Self::open) with explicit index writer settings (benchmarks try others).
+    pub fn open_with(dir: &Path, options: IndexOptions) -> Result<LocalKb> {
         let index_dir = dir.join("index");
         let id_file = dir.join("index-id");
         let fresh = !index_dir.exists();
-        let index = match KbIndex::open(&index_dir) {
+        let index = match KbIndex::open_with(&index_dir, options) {
             Ok(index) => index,
             Err(KbError::Incompatible(_)) => {
                 std::fs::remove_dir_all(dir).map_err(|e| io_error(dir, e))?;
-                KbIndex::open(&index_dir)?
+                KbIndex::open_with(&index_dir, options)?
             }
             Err(KbError::Locked) => {
                 return Err(ClientError::Index(
@@ -126,8 +147,14 @@ impl LocalKb {
         cache.set_cursor(KB_CURSOR, &text)
     }
 
-    /// Pulls changes since the saved cursor. `progress` is called after each committed page;
-    /// returning `ControlFlow::Break` stops the sync there (it resumes from that page later).
+    /// Pulls changes since the saved cursor. `progress` is called after each applied page;
+    /// returning `ControlFlow::Break` stops the sync there (what was applied is committed and
+    /// the next sync resumes after it).
+    ///
+    /// Pages are committed together, every [`COMMIT_EVERY`] changes or [`COMMIT_INTERVAL`],
+    /// and always at the end, at a stop and before a failed fetch is reported: a tantivy commit
+    /// (new segment, fsync) per page was most of a large sync's time. The cursor is saved only
+    /// after the commit that covers it, so a killed process resumes at the last commit.
     pub async fn sync(
         &self,
         api: &ApiClient,
@@ -138,8 +165,19 @@ impl LocalKb {
         let mut report = SyncReport::default();
         let mut cursor = self.cursor(cache)?;
         let mut done = 0u64;
+        let mut total = 0u64;
+        // Applied to the writer but not committed yet: the cursor that a commit makes safe.
+        let mut uncommitted: Option<String> = None;
+        let mut pending = 0u64;
+        let mut last_commit = Instant::now();
         loop {
-            let page = api.kb_articles(cursor.as_deref(), page_size).await?;
+            let page = match api.kb_articles(cursor.as_deref(), page_size).await {
+                Ok(page) => page,
+                Err(e) => {
+                    self.commit_and_save(cache, &mut uncommitted)?;
+                    return Err(e);
+                }
+            };
             let articles: Vec<casewatch_kb::KbArticle> =
                 page.articles.iter().map(to_index_article).collect();
             let deleted: Vec<&str> = page.deleted.iter().map(|t| t.id.as_str()).collect();
@@ -157,19 +195,28 @@ impl LocalKb {
                 }
             }
             index.delete(&deleted)?;
-            index.commit()?;
-            self.save_cursor(cache, &page.next_cursor)?;
+            uncommitted = Some(page.next_cursor.clone());
+            pending += changes;
             report.pages += 1;
             report.upserted += articles.len() as u64;
             report.deleted += deleted.len() as u64;
+            let before = done;
             done += changes;
             let more =
                 page.has_more && page.next_cursor.as_str() != cursor.as_deref().unwrap_or("");
-            let total = if more {
-                done + u64::from(page_size)
-            } else {
+            total = if !more {
                 done
+            } else if page.total > changes {
+                total.max(before + page.total)
+            } else {
+                // A server that does not count: at least one more page.
+                total.max(done + u64::from(page_size))
             };
+            if !more || pending >= COMMIT_EVERY || last_commit.elapsed() >= COMMIT_INTERVAL {
+                self.commit_and_save(cache, &mut uncommitted)?;
+                pending = 0;
+                last_commit = Instant::now();
+            }
             let flow = progress(Progress {
                 done,
                 total,
@@ -181,11 +228,21 @@ impl LocalKb {
                 break;
             }
             if flow.is_break() {
+                self.commit_and_save(cache, &mut uncommitted)?;
                 break;
             }
         }
         report.indexed = self.index.len();
         Ok(report)
+    }
+
+    /// Commits what was applied and then saves the cursor it covers.
+    fn commit_and_save(&self, cache: &Cache, uncommitted: &mut Option<String>) -> Result<()> {
+        if let Some(cursor) = uncommitted.take() {
+            self.index.commit()?;
+            self.save_cursor(cache, &cursor)?;
+        }
+        Ok(())
     }
 
     /// Searches the local index: best first, as the API's hit type.

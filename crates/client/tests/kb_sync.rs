@@ -49,6 +49,8 @@ async fn full_then_incremental_sync_with_deletions_then_offline_search() {
         .windows(2)
         .all(|w| w[0].done < w[1].done && w[0].done <= w[0].total));
     assert!(seen[..2].iter().all(|p| !p.finished && p.total > p.done));
+    // The server counts the changes, so the total is exact from the first page on.
+    assert!(seen.iter().all(|p| p.total == 52), "{seen:?}");
 
     let hits = kb.search("rolling upgrade", Some("en"), false, 5).unwrap();
     assert_eq!(hits[0].id, "orbit-en-001");
@@ -184,4 +186,84 @@ async fn an_interrupted_sync_resumes_where_it_stopped() {
     assert!(rest.complete);
     assert_eq!(rest.upserted as usize, DEMO_ARTICLES - 20);
     assert_eq!(rest.indexed, DEMO_ARTICLES);
+}
+
+#[tokio::test]
+async fn progress_total_is_exact_monotonic_and_reached() {
+    let server = TestServer::start().await;
+    let dirs = ClientDirs::new();
+    let s = session(
+        &dirs.dirs,
+        &server.url(),
+        ACME_ADMIN,
+        Arc::new(MemoryStore::new()),
+        fast_config(),
+    );
+    s.login(DEMO_PASSWORD).await.unwrap();
+    let kb = s.local_kb().unwrap();
+    let check = |seen: &[Progress], expected: u64| {
+        let last = seen.last().unwrap();
+        assert_eq!(
+            (last.done, last.total, last.finished),
+            (expected, expected, true)
+        );
+        assert!(seen.iter().all(|p| p.done <= p.total), "{seen:?}");
+        assert!(
+            seen.windows(2)
+                .all(|w| w[0].done < w[1].done && w[0].total <= w[1].total && !w[0].finished),
+            "{seen:?}"
+        );
+    };
+
+    // Interrupted after two pages of seven: the resumed run counts only what is left.
+    let mut seen: Vec<Progress> = Vec::new();
+    kb.sync(&s.api, &s.cache, 7, |p| {
+        seen.push(p);
+        if seen.len() == 2 {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    })
+    .await
+    .unwrap();
+    assert_eq!(seen.iter().map(|p| p.total).collect::<Vec<_>>(), [52, 52]);
+    let mut seen: Vec<Progress> = Vec::new();
+    kb.sync(&s.api, &s.cache, 7, |p| {
+        seen.push(p);
+        ControlFlow::Continue(())
+    })
+    .await
+    .unwrap();
+    check(&seen, 52 - 14);
+    assert!(seen.iter().all(|p| p.total == 38));
+
+    // Incremental: three new articles and two deletions are five changes.
+    for i in 0..3 {
+        server
+            .upsert_article(article(
+                &format!("orbit-en-95{i}"),
+                "en",
+                &format!("Progress article {i}"),
+                "Body.",
+                "faq",
+            ))
+            .await;
+    }
+    server.delete_article("orbit-en-001").await;
+    server.delete_article("orbit-en-002").await;
+    let mut seen: Vec<Progress> = Vec::new();
+    let report = kb
+        .sync(&s.api, &s.cache, 2, |p| {
+            seen.push(p);
+            ControlFlow::Continue(())
+        })
+        .await
+        .unwrap();
+    assert_eq!((report.upserted, report.deleted), (3, 2));
+    check(&seen, 5);
+    assert_eq!(
+        seen.iter().map(|p| (p.done, p.total)).collect::<Vec<_>>(),
+        [(2, 5), (4, 5), (5, 5)]
+    );
 }

@@ -17,6 +17,8 @@
 
 #[path = "../tests/common/mod.rs"]
 mod common;
+#[path = "support/synth.rs"]
+mod synth;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -24,85 +26,7 @@ use std::time::{Duration, Instant};
 use casewatch_kb::{to_plain_text, IndexOptions, KbArticle, KbIndex, SearchQuery};
 use common::{load_corpus, load_queries, metrics, Judgement};
 use rusqlite::{params, Connection};
-
-/// splitmix64: a tiny, fixed-seed PRNG, so the synthetic corpus is the same on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-}
-
-/// Article `i` is `corpus[i % len]`; copies after the first get an id suffix `~k`, 6 % of
-/// their space-separated words replaced by words drawn from the same locale's text (so term
-/// statistics stay realistic), 3 % swapped with their neighbour, and 5 % of lines swapped.
-fn synthesize(base: &[KbArticle], n: usize) -> Vec<KbArticle> {
-    let vocab = |locale: &str| -> Vec<&str> {
-        base.iter()
-            .filter(|a| a.locale == locale)
-            .flat_map(|a| a.body.split_whitespace())
-            .collect()
-    };
-    let vocab_en = vocab("en");
-    let vocab_zh = vocab("zh-CN");
-    let mut rng = Rng(0x00C0_FFEE_2026);
-    let mut out = Vec::with_capacity(n);
-    for i in 0..n {
-        let src = &base[i % base.len()];
-        let copy = i / base.len();
-        if copy == 0 {
-            out.push(src.clone());
-            continue;
-        }
-        let vocab = if src.locale == "en" {
-            &vocab_en
-        } else {
-            &vocab_zh
-        };
-        let mut a = src.clone();
-        a.id = format!("{}~{copy}", src.id);
-        a.title = mutate_line(&src.title, vocab, &mut rng, 10);
-        let mut lines: Vec<String> = src
-            .body
-            .lines()
-            .map(|l| mutate_line(l, vocab, &mut rng, 6))
-            .collect();
-        for j in 1..lines.len() {
-            if rng.chance(5) {
-                lines.swap(j - 1, j);
-            }
-        }
-        a.body = lines.join("\n");
-        out.push(a);
-    }
-    out
-}
-
-fn mutate_line(line: &str, vocab: &[&str], rng: &mut Rng, replace_percent: u64) -> String {
-    let mut words: Vec<&str> = line.split(' ').collect();
-    for j in 0..words.len() {
-        if words[j].is_empty() {
-            continue;
-        }
-        if rng.chance(replace_percent) {
-            words[j] = vocab[rng.below(vocab.len())];
-        } else if j + 1 < words.len() && rng.chance(3) {
-            words.swap(j, j + 1);
-        }
-    }
-    words.join(" ")
-}
+use synth::synthesize;
 
 /// The 50 queries typed for the latency measurement: the 35 relevance queries and 15 short,
 /// everyday searches. Each with the locale filter a user of that language would have.
@@ -512,7 +436,13 @@ fn main() {
     }
 
     let t = Instant::now();
-    let synthetic = synthesize(&corpus, n);
+    let synthetic = synthesize(&corpus, n, |id, _, copy| {
+        if copy == 0 {
+            id.to_string()
+        } else {
+            format!("{id}~{copy}")
+        }
+    });
     let mb: usize = synthetic
         .iter()
         .map(|a| a.body.len() + a.title.len())

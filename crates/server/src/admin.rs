@@ -227,8 +227,18 @@ pub fn import_kb(state: &AppState, path: &Path) -> ApiResult<ImportReport> {
         .and_then(|s| s.split(['-', '_', '.']).next())
         .map(|s| s.to_uppercase())
         .unwrap_or_else(|| "Product".into());
+    import_kb_lines(state, std::io::BufReader::new(file), &default_product)
+}
+
+/// [`import_kb`] from any reader of JSON Lines (benchmarks feed it generated text), with the
+/// product used when a line names none.
+pub fn import_kb_lines(
+    state: &AppState,
+    reader: impl BufRead,
+    default_product: &str,
+) -> ApiResult<ImportReport> {
     let mut articles = Vec::new();
-    for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
+    for (n, line) in reader.lines().enumerate() {
         let line = line.map_err(|e| ApiError::invalid(format!("line {}: {e}", n + 1)))?;
         if line.trim().is_empty() {
             continue;
@@ -248,7 +258,7 @@ pub fn import_kb(state: &AppState, path: &Path) -> ApiResult<ImportReport> {
             title: l.title,
             body: l.body,
             kind: l.kind,
-            product: l.product.unwrap_or_else(|| default_product.clone()),
+            product: l.product.unwrap_or_else(|| default_product.to_string()),
             versions: l.version.into_iter().filter(|v| !v.is_empty()).collect(),
             tags,
         };

@@ -175,11 +175,18 @@ pub struct SyncQuery {
 
 /// One page of changes after `since`.
 pub fn sync_page(conn: &Connection, since: i64, limit: u32) -> ApiResult<KbSyncPage> {
+    // The count is part of the same statement, so it reads the same snapshot as the page
+    // (an uncorrelated subquery runs once; `seq` is UNIQUE, so it is a range over its index).
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {ARTICLE_COLUMNS} FROM kb_articles WHERE seq > ?1 ORDER BY seq LIMIT ?2"
+        "SELECT {ARTICLE_COLUMNS}, (SELECT COUNT(*) FROM kb_articles WHERE seq > ?1)
+         FROM kb_articles WHERE seq > ?1 ORDER BY seq LIMIT ?2"
     ))?;
+    let mut total = 0i64;
     let rows = stmt
-        .query_map(params![since, i64::from(limit) + 1], article_from_row)?
+        .query_map(params![since, i64::from(limit) + 1], |r| {
+            total = r.get(11)?;
+            article_from_row(r)
+        })?
         .collect::<Result<Vec<_>, _>>()?;
     let has_more = rows.len() > limit as usize;
     let mut page = KbSyncPage {
@@ -187,6 +194,7 @@ pub fn sync_page(conn: &Connection, since: i64, limit: u32) -> ApiResult<KbSyncP
         deleted: vec![],
         next_cursor: since.to_string(),
         has_more,
+        total: total.max(0) as u64,
     };
     for (article, seq, deleted) in rows.into_iter().take(limit as usize) {
         page.next_cursor = seq.to_string();

@@ -28,11 +28,14 @@ async fn incremental_sync_is_stable_resumable_and_reports_deletions() {
     let t = s.login(acme()).await;
     let mut ids = Vec::new();
     let mut cursor = String::new();
+    // `total` counts the changes after the cursor, this page's included.
+    let mut totals = Vec::new();
     loop {
         let page = s
             .get(&t, &format!("/kb/articles?limit=7&since={cursor}"))
             .await;
         let page = page.assert_status(200).clone();
+        totals.push((ids.len(), page["total"].as_u64().unwrap()));
         for a in page["articles"].as_array().unwrap() {
             ids.push(a["id"].as_str().unwrap().to_string());
             assert!(["en", "zh-CN"].contains(&a["locale"].as_str().unwrap()));
@@ -51,6 +54,13 @@ async fn incremental_sync_is_stable_resumable_and_reports_deletions() {
     unique.sort();
     unique.dedup();
     assert_eq!(unique.len(), ids.len(), "each article once");
+    for (before, total) in &totals {
+        assert_eq!(
+            before + *total as usize,
+            ids.len(),
+            "exact total after {before}"
+        );
+    }
     // Nothing new after the last cursor.
     let tail = s
         .get(&t, &format!("/kb/articles?since={cursor}"))
@@ -59,6 +69,7 @@ async fn incremental_sync_is_stable_resumable_and_reports_deletions() {
     assert_eq!(tail["articles"].as_array().unwrap().len(), 0);
     assert_eq!(tail["next_cursor"], cursor.as_str());
     assert_eq!(tail["has_more"], false);
+    assert_eq!(tail["total"], 0);
 
     // A deletion shows up as a tombstone after the cursor, and the article is gone (from
     // search as well).
