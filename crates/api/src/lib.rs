@@ -14,8 +14,8 @@
 
 use casewatch_core::calendar::CalendarSpec;
 use casewatch_core::{
-    allowed_severities, best_effort, response_target, CallbackWindow, CaseStatus, CaseType,
-    Contract, DeadlineStatus, Environment, Severity, SupportKind, SupportLevel, Target,
+    CallbackWindow, CaseStatus, CaseType, Contract, DeadlineStatus, Environment, Severity,
+    SupportKind, SupportLevel, Target,
 };
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -214,21 +214,15 @@ pub struct Entitlements {
 impl Entitlements {
     /// Computes a contract's entitlements with `casewatch-core`.
     pub fn of(contract: &Contract) -> Entitlements {
-        let level = contract.support_level;
+        let quote = casewatch_core::quote::EntitlementsQuote::of(contract);
         Entitlements {
-            support_level: level,
-            severities: allowed_severities(level)
-                .into_iter()
-                .map(Severity::number)
-                .collect(),
-            phone_callback: contract.phone_callback(),
-            support_kind: contract.support_kind,
-            legacy: contract.legacy,
-            targets: Severity::ALL
-                .into_iter()
-                .map(|s| (s.to_string(), response_target(level, s)))
-                .collect(),
-            best_effort: best_effort(level),
+            support_level: quote.support_level,
+            severities: quote.severities,
+            phone_callback: quote.phone_callback,
+            support_kind: quote.support_kind,
+            legacy: quote.legacy,
+            targets: quote.targets,
+            best_effort: quote.best_effort,
         }
     }
 }

@@ -142,20 +142,28 @@ pub fn entitlements(req: &EntitlementsRequest) -> Result<EntitlementsQuote, Core
         req.subscription.parse()?,
         req.annual_spend,
     )?;
-    let level = contract.support_level;
-    Ok(EntitlementsQuote {
-        support_level: level,
-        severities: allowed_severities(level)
-            .into_iter()
-            .map(Severity::number)
-            .collect(),
-        phone_callback: contract.phone_callback(),
-        support_kind: contract.support_kind,
-        legacy: contract.legacy,
-        targets: Severity::ALL
-            .into_iter()
-            .map(|s| (s.to_string(), response_target(level, s)))
-            .collect(),
-        best_effort: best_effort(level),
-    })
+    Ok(EntitlementsQuote::of(&contract))
+}
+
+impl EntitlementsQuote {
+    /// What a contract includes; the one place the entitlement answer is put together (the
+    /// CLI, the app and the server's `/me` all use it).
+    pub fn of(contract: &Contract) -> EntitlementsQuote {
+        let level = contract.support_level;
+        EntitlementsQuote {
+            support_level: level,
+            severities: allowed_severities(level)
+                .into_iter()
+                .map(Severity::number)
+                .collect(),
+            phone_callback: contract.phone_callback(),
+            support_kind: contract.support_kind,
+            legacy: contract.legacy,
+            targets: Severity::ALL
+                .into_iter()
+                .map(|s| (s.to_string(), response_target(level, s)))
+                .collect(),
+            best_effort: best_effort(level),
+        }
+    }
 }
