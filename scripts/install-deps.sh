@@ -8,6 +8,7 @@ packages=(
   libwebkit2gtk-4.1-dev librsvg2-dev libayatana-appindicator3-dev libxdo-dev
   webkit2gtk-driver xvfb xauth dbus-x11 gnome-keyring libsecret-1-dev libsecret-tools
   fonts-noto-cjk sqlite3
+  libglib2.0-bin  # gdbus: the end-to-end tests read the tray menu over D-Bus
 )
 
 missing=()

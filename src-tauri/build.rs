@@ -29,6 +29,8 @@ const COMMANDS: &[&str] = &[
     "draft_load",
     "draft_discard",
     "outbox_submit_case",
+    "outbox_send_now",
+    "outbox_discard",
     "kb_search",
     "kb_article",
     "kb_sync_status",
@@ -36,6 +38,7 @@ const COMMANDS: &[&str] = &[
     "contacts_list",
     "contact_add",
     "contact_remove",
+    "link_open",
     "settings_get",
     "settings_set",
 ];

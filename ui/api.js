@@ -63,6 +63,9 @@ export const draftSave = (draft) => invoke('draft_save', { draft });
 export const draftLoad = () => invoke('draft_load');
 export const draftDiscard = () => invoke('draft_discard');
 export const outboxSubmitCase = (submission) => invoke('outbox_submit_case', submission);
+export const linkOpen = (url) => invoke('link_open', { url });
+export const outboxSendNow = () => invoke('outbox_send_now');
+export const outboxDiscard = (outbox_id) => invoke('outbox_discard', { outbox_id });
 
 /** Sends a file's bytes as a raw IPC body (no base64); resolves to a `StagedAttachment`. */
 export async function attachmentStage(file) {

@@ -7,6 +7,8 @@
 
 import { language, onLanguageChange, t, translateTree } from './i18n.js';
 import { ROUTES, allowed, parseRoute, resolveRoute } from './lib/router.js';
+import { externalTarget } from './lib/links.js';
+import { linkOpen } from './api.js';
 import { onConnectivityChange, onSessionChange, refreshSession, session } from './state.js';
 import './components/language-switch.js';
 import './components/deadline-calculator.js';
@@ -74,6 +76,17 @@ onSessionChange(() => {
 });
 onConnectivityChange(() => renderChrome());
 window.addEventListener('hashchange', route);
+
+// Links to the outside world (comments, articles, the community forum) open in the desktop's
+// browser; the webview never navigates away from the app.
+document.addEventListener('click', (event) => {
+  const link = event.target instanceof Element ? event.target.closest('a[href]') : null;
+  if (!link) return;
+  const target = externalTarget(link.getAttribute('href'), window.location.origin);
+  if (!target) return;
+  event.preventDefault();
+  linkOpen(target).catch((error) => console.warn('link not opened', error));
+});
 
 refreshSession().finally(() => {
   started = true;

@@ -146,6 +146,13 @@ fn cases_fingerprint(engine: &Engine) -> Result<u64, AppError> {
         case.first_response_at.hash(&mut hasher);
         cache.comments(case.number)?.len().hash(&mut hasher);
     }
+    // Queued cases show on the home screen too: a send or a refusal changes what it lists.
+    for item in cache.outbox(None)? {
+        item.id.hash(&mut hasher);
+        serde_json::to_string(&item.state)
+            .unwrap_or_default()
+            .hash(&mut hasher);
+    }
     Ok(hasher.finish())
 }
 

@@ -125,6 +125,8 @@ pub fn run() {
             commands::wizard::draft_load,
             commands::wizard::draft_discard,
             commands::wizard::outbox_submit_case,
+            commands::outbox::outbox_send_now,
+            commands::outbox::outbox_discard,
             commands::kb::kb_search,
             commands::kb::kb_article,
             commands::kb::kb_sync_status,
@@ -132,6 +134,7 @@ pub fn run() {
             commands::contacts::contacts_list,
             commands::contacts::contact_add,
             commands::contacts::contact_remove,
+            commands::links::link_open,
             commands::settings::settings_get,
             commands::settings::settings_set,
         ])

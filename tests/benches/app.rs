@@ -25,7 +25,8 @@
 //!
 //! Environment: `BENCH_RUNS` (default 5), `BENCH_IDLE_SECS` (default 600),
 //! `BENCH_SETTLE_SECS` (default 3: pause between the case list appearing and the first memory
-//! sample), `CASEWATCH_APP_BINARY` (default `target/release/casewatch-app`).
+//! sample), `CASEWATCH_APP_BINARY` (default `target/release/casewatch-app`), `BENCH_SMAPS_DIR`
+//! (if set, each process's `/proc/<pid>/smaps` after start-up is saved there).
 
 use std::collections::HashMap;
 use std::fs::{self, File};
@@ -160,6 +161,17 @@ impl Memory {
 
     fn pss_mib(&self) -> f64 {
         self.processes.iter().map(|p| p.3).sum::<u64>() as f64 / 1024.0
+    }
+
+    /// Copies each process's `/proc/<pid>/smaps` to `dir` (`BENCH_SMAPS_DIR`), for finding
+    /// out where the memory goes.
+    fn save_smaps(&self, dir: &std::path::Path, label: &str) {
+        let _ = fs::create_dir_all(dir);
+        for (pid, name, _, _) in &self.processes {
+            if let Ok(text) = fs::read_to_string(format!("/proc/{pid}/smaps")) {
+                let _ = fs::write(dir.join(format!("{label}-{name}-{pid}.smaps")), text);
+            }
+        }
     }
 
     fn describe(&self) -> String {
@@ -508,6 +520,9 @@ fn run() -> Result<()> {
             memory.pss_mib(),
             memory.describe()
         );
+        if let Ok(dir) = std::env::var("BENCH_SMAPS_DIR") {
+            memory.save_smaps(&PathBuf::from(dir), &label);
+        }
         after_start.push(memory);
         if i == runs && !idle.is_zero() {
             eprintln!("[{label}] idling {idle:?}");

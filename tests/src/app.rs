@@ -42,6 +42,7 @@ static SESSION_LOCK: Mutex<()> = Mutex::new(());
 pub struct Options {
     time_zone: Option<String>,
     state_dir: Option<PathBuf>,
+    env: Vec<(String, String)>,
 }
 
 impl Options {
@@ -57,6 +58,13 @@ impl Options {
     /// same installation (profile, cache, outbox). The keyring is the test session's.
     pub fn state_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.state_dir = Some(dir.into());
+        self
+    }
+
+    /// Sets an environment variable for the app (for example a `PATH` that puts a recording
+    /// stand-in for `xdg-open` first).
+    pub fn env(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.env.push((name.into(), value.into()));
         self
     }
 }
@@ -236,6 +244,7 @@ impl App {
         if let Some(zone) = &options.time_zone {
             command.env("TZ", zone);
         }
+        command.envs(options.env.iter().map(|(k, v)| (k, v)));
         let driver = command
             .spawn()
             .map_err(|err| e2e_error!("cannot start {}: {err}", driver_path.display()))?;
@@ -318,6 +327,54 @@ impl App {
             self.log_path.display(),
             tail.join("\n")
         )
+    }
+
+    /// The process id of the app itself (a descendant of tauri-driver, started by
+    /// WebKitWebDriver).
+    pub fn app_pid(&self) -> Result<u32> {
+        let mut parents = Vec::new();
+        for entry in fs::read_dir("/proc")?.flatten() {
+            let Some(pid) = entry
+                .file_name()
+                .to_str()
+                .and_then(|s| s.parse::<u32>().ok())
+            else {
+                continue;
+            };
+            let Ok(stat) = fs::read_to_string(format!("/proc/{pid}/stat")) else {
+                continue;
+            };
+            // "pid (comm) state ppid …": the command name may hold spaces, so split after ')'.
+            let Some((head, tail)) = stat.rsplit_once(')') else {
+                continue;
+            };
+            let comm = head.split_once('(').map(|(_, c)| c).unwrap_or_default();
+            let ppid = tail
+                .split_whitespace()
+                .nth(1)
+                .and_then(|p| p.parse::<u32>().ok());
+            if let Some(ppid) = ppid {
+                parents.push((pid, ppid, comm.to_owned()));
+            }
+        }
+        let mut family = vec![self.driver_pid];
+        let mut i = 0;
+        while i < family.len() {
+            let parent = family[i];
+            for (pid, ppid, comm) in &parents {
+                if *ppid == parent {
+                    if comm == "casewatch-app" {
+                        return Ok(*pid);
+                    }
+                    family.push(*pid);
+                }
+            }
+            i += 1;
+        }
+        Err(e2e_error!(
+            "no casewatch-app process under tauri-driver {}",
+            self.driver_pid
+        ))
     }
 
     /// The app's `XDG_DATA_HOME` (fresh for this launch, removed when the [`App`] is dropped).

@@ -15,6 +15,7 @@
 pub mod app;
 pub mod portal;
 pub mod proxy;
+pub mod tray;
 pub mod webdriver;
 
 /// Error type of the harness: a description of what failed, ready to show in a test failure.

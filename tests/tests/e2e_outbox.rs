@@ -5,9 +5,10 @@
 //! case is filed through the wizard while the proxy passes requests on but swallows every answer:
 //! the server creates the case, the app never hears back (and its retries, carrying the same
 //! idempotency key, meet the same fate). The user must see the case as queued, not lost and not
-//! refused. Then the network comes back; the refresher (every 15 s) resends the outbox item with
-//! its key, and the case shows in "Waiting on us" with its number. The server's API, asked as the
-//! same customer, must hold exactly one case with that subject, also after a further refresher
+//! refused, also on the home screen ("not sent yet"). Then the network comes back; "Send now"
+//! on the home screen (or the refresher, every 15 s) resends the outbox item with its key, and
+//! the case shows in "Waiting on us" with its number. The server's API, asked as the same
+//! customer, must hold exactly one case with that subject, also after a further refresher
 //! cycle. Run with `make e2e`.
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -280,12 +281,34 @@ fn network_cut_during_submission_still_ends_with_exactly_one_case() {
                 "case #{number} is listed although the app never got an answer"
             ));
         }
+        // The home screen shows it as not sent yet, with its subject, and offers to send it.
+        let queued_row = format!("{}[data-state=\"pending\"]", testid("queued-case-row"));
+        wait_for_css(app, &queued_row, DEFAULT_WAIT)?;
+        let queued_text = app
+            .session()
+            .execute(
+                "return document.querySelector(arguments[0]).textContent;",
+                vec![json!(queued_row)],
+            )?
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        if !queued_text.contains(&subject) {
+            return Err(e2e_error!(
+                "the queued row shows {queued_text:?}, not the subject"
+            ));
+        }
         shot(app, &format!("{name}-4-home-offline"))?;
 
-        // The network comes back: the refresher resends the outbox item with its key.
+        // The network comes back and the user asks to send now: the outbox item goes again
+        // with its key (the refresher would do the same within 15 s).
         proxy.set_mode(Mode::Forward);
         let started = Instant::now();
+        app.click("outbox-send-now")?;
         wait_for_css(app, &listed, RECOVERY_WAIT)?;
+        app.wait_for("the queued row to go", DEFAULT_WAIT, || {
+            Ok((!exists(app, &testid("queued-case-row"))?).then_some(()))
+        })?;
         eprintln!(
             "case #{number} listed {:?} after the network came back",
             started.elapsed()

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use casewatch_tests::app::{scenario, App, Options, DEFAULT_WAIT};
 use casewatch_tests::portal::{NotificationLog, Portal, ENGINEER};
+use casewatch_tests::tray;
 use casewatch_tests::{e2e_error, Result};
 use serde_json::{json, Value};
 
@@ -130,10 +131,60 @@ fn no_injected_markup(app: &App, scope: &str) -> Result<()> {
     Ok(())
 }
 
+/// The count in the tray menu's "N case(s) near … deadline" item, if it shows one.
+fn near_deadline_count(layout: &str) -> Option<u32> {
+    let at = layout
+        .find(" near its deadline")
+        .or_else(|| layout.find(" near their deadline"))?;
+    // gdbus prints the item as `'label': <'2 cases near their deadline'>`.
+    let label = layout[..at].rsplit('\'').next()?;
+    label.split_whitespace().next()?.parse().ok()
+}
+
+/// A stand-in for the desktop's `xdg-open` that writes the link it was given to a file: what
+/// the user would see as their browser opening.
+struct RecordingOpener {
+    dir: tempfile::TempDir,
+}
+
+impl RecordingOpener {
+    fn new() -> RecordingOpener {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let script = dir.path().join("xdg-open");
+        let log = dir.path().join("opened.txt");
+        std::fs::write(
+            &script,
+            format!("#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n", log.display()),
+        )
+        .expect("the stand-in is written");
+        let mut permissions = std::fs::metadata(&script).expect("metadata").permissions();
+        std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
+        std::fs::set_permissions(&script, permissions).expect("the stand-in is executable");
+        RecordingOpener { dir }
+    }
+
+    /// `PATH` with the stand-in first.
+    fn path(&self) -> String {
+        format!(
+            "{}:{}",
+            self.dir.path().display(),
+            std::env::var("PATH").unwrap_or_default()
+        )
+    }
+
+    fn opened(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("opened.txt")).unwrap_or_default()
+    }
+}
+
 #[test]
 fn demo_portal_end_to_end() {
     let name = "portal-acme";
-    scenario(name, Options::default().time_zone("Asia/Shanghai"), |app| {
+    let opener = RecordingOpener::new();
+    let options = Options::default()
+        .time_zone("Asia/Shanghai")
+        .env("PATH", opener.path());
+    scenario(name, options, |app| {
         let notifications = NotificationLog::start()?;
         start_demo(app, "admin@acme.example")?;
         wait_for_text_in(
@@ -153,6 +204,20 @@ fn demo_portal_end_to_end() {
         )?;
         let shot = app.screenshot(&format!("{name}-home"))?;
         eprintln!("screenshot: {}", shot.display());
+
+        // The tray counts the cases near their deadline (the demo's severity-1 case is due
+        // minutes after the start), as a desktop panel reads it over D-Bus.
+        let app_pid = app.app_pid()?;
+        let mut layout = String::new();
+        app.wait_for(
+            "the tray to count a case near its deadline",
+            PORTAL_WAIT,
+            || {
+                layout = tray::menu_layout(app_pid)?;
+                Ok(near_deadline_count(&layout).filter(|n| *n >= 1))
+            },
+        )
+        .map_err(|e| e2e_error!("{e}; tray menu: {layout}"))?;
         let status = invoke(app, "session_status", json!({}))?;
         if status["demo"] != true || status["signed_in"] != true {
             return Err(e2e_error!("not a demo session: {status}"));
@@ -173,6 +238,13 @@ fn demo_portal_end_to_end() {
         wait_for_css(app, &testid("kb-article-body"), DEFAULT_WAIT)?;
         no_injected_markup(app, "[data-testid=\"kb-article-body\"]")?;
         app.screenshot(&format!("{name}-kb-en"))?;
+        // The portal's community forum is linked, with the SPEC §9 caution.
+        let forum = app
+            .attribute("kb-community-link", "href")?
+            .unwrap_or_default();
+        if forum != "https://community.orbit-search.example/" {
+            return Err(e2e_error!("the community forum link points to {forum:?}"));
+        }
         search(app, "快照", "快照")?;
         let shot = app.screenshot(&format!("{name}-kb-zh"))?;
         eprintln!("screenshot: {}", shot.display());
@@ -183,8 +255,22 @@ fn demo_portal_end_to_end() {
         app.click("wizard-type-problem")?;
         app.click("wizard-next")?;
         wait_for_css(app, &testid("wizard-subject"), DEFAULT_WAIT)?;
-        let subject = "E2E: staging cluster rejects bulk writes";
+        // A subject the knowledge base knows about: matching articles are suggested as it is
+        // typed, and the suggestions must not get in the way of "Next".
+        let subject = "E2E: staging snapshots fail with a checksum mismatch";
         app.type_text("wizard-subject", subject)?;
+        wait_for_css(app, &testid("wizard-suggestion"), DEFAULT_WAIT)?;
+        let suggested = eval_str(
+            app,
+            "return [...document.querySelectorAll('[data-testid=\"wizard-suggestion\"]')]\
+             .map((e) => e.textContent).join(' | ');",
+        )?;
+        if !suggested.contains("ORB-5107") {
+            return Err(e2e_error!(
+                "the known issue ORB-5107 is not among the suggestions: {suggested}"
+            ));
+        }
+        app.screenshot(&format!("{name}-wizard-suggestions"))?;
         app.click("wizard-next")?;
         wait_for_css(
             app,
@@ -251,7 +337,8 @@ fn demo_portal_end_to_end() {
             number,
             "Please send the *diagnostics bundle*.\n\n<script>window.__pwned = 1</script>\
              <img src=\"https://tracker.example/x.png\" onerror=\"window.__pwned = 2\">\
-             <a href=\"javascript:window.__pwned = 3\">details</a>",
+             <a href=\"javascript:window.__pwned = 3\">details</a>\n\n\
+             See [the snapshot guide](https://docs.orbit-search.example/snapshots).",
         )?;
         app.wait_for("the engineer's reply in the thread", PORTAL_WAIT, || {
             Ok((texts(app, &testid("case-comment"))?.len() > before).then_some(()))
@@ -271,6 +358,24 @@ fn demo_portal_end_to_end() {
         )?;
         if leaked != "none|0" {
             return Err(e2e_error!("the engineer's markup was active: {leaked}"));
+        }
+        // A web link in the comment opens in the desktop's browser, not in the app's window.
+        click_css(
+            app,
+            "[data-testid=\"case-comment\"] a[href=\"https://docs.orbit-search.example/snapshots\"]",
+        )?;
+        app.wait_for(
+            "the link to reach the desktop's browser",
+            DEFAULT_WAIT,
+            || {
+                Ok(opener
+                    .opened()
+                    .contains("https://docs.orbit-search.example/snapshots")
+                    .then_some(()))
+            },
+        )?;
+        if !eval_str(app, "return location.href;")?.contains("#/case/") {
+            return Err(e2e_error!("the app's window navigated away from the case"));
         }
         let shot = app.screenshot(&format!("{name}-reply"))?;
         eprintln!("screenshot: {}", shot.display());
@@ -328,6 +433,13 @@ fn demo_portal_end_to_end() {
         app.click("nav-home")?;
         wait_for_text_in(app, "h2", "等待我方处理", DEFAULT_WAIT)?;
         wait_for_text_in(app, &testid("nav-kb"), "知识库", DEFAULT_WAIT)?;
+        app.wait_for("the tray menu in Chinese", DEFAULT_WAIT, || {
+            let layout = tray::menu_layout(app_pid)?;
+            Ok(
+                (layout.contains("个案件临近期限") && layout.contains("退出 Casewatch"))
+                    .then_some(()),
+            )
+        })?;
         let shot = app.screenshot(&format!("{name}-zh"))?;
         eprintln!("screenshot: {}", shot.display());
         eprintln!("notifications: {:?}", notifications.summaries());

@@ -1,12 +1,13 @@
 // <cw-home>: the organisation, what its contract includes, and its cases split into
 // "waiting on us" / "waiting on you", each open case with its initial-response countdown.
 
-import { casesList, onCasesChanged } from '../api.js';
+import { casesList, onCasesChanged, outboxDiscard, outboxSendNow } from '../api.js';
 import { badge, errorBox, h, loading, severityPill, statusPill } from '../dom.js';
 import { has, onLanguageChange, t } from '../i18n.js';
 import { splitCases } from '../lib/cases.js';
 import { contractZone, handleAuthError, onSessionChange, session, setOffline } from '../state.js';
 import { localZone } from '../time.js';
+import { instantLine } from '../lib/zones.js';
 import './deadline-bar.js';
 
 const REFRESH_MS = 60_000;
@@ -138,6 +139,7 @@ class HomeScreen extends HTMLElement {
       'div',
       { class: 'cases' },
       this.answer.offline ? h('p', { class: 'notice', dataset: { testid: 'offline' }, text: t('common.offlineCached') }) : null,
+      this.queued(),
       h(
         'div',
         { class: 'cases__grid' },
@@ -153,6 +155,106 @@ class HomeScreen extends HTMLElement {
           )
         : null,
     );
+  }
+
+  /** New cases still in the outbox: filed here, not yet (or never) accepted by the portal. */
+  queued() {
+    const items = this.answer.queued ?? [];
+    if (!items.length) return null;
+    const pending = items.some((q) => q.state === 'pending');
+    return h(
+      'section',
+      { class: 'card case-list case-list--queued', dataset: { testid: 'case-list-queued' } },
+      h(
+        'div',
+        { class: 'case-list__head' },
+        h('h2', { class: 'case-list__title' }, t('home.queued'), ' ', h('span', { class: 'count', text: String(items.length) })),
+        pending
+          ? h('button', {
+              type: 'button',
+              class: 'btn btn--small',
+              disabled: !!this.sending,
+              dataset: { testid: 'outbox-send-now' },
+              text: this.sending ? t('home.queued.sending') : t('home.queued.sendNow'),
+              onclick: () => this.sendNow(),
+            })
+          : null,
+      ),
+      h('p', { class: 'muted case-list__hint', text: t('home.queued.hint') }),
+      this.sendResult ? h('p', { class: 'notice', dataset: { testid: 'outbox-send-result' }, text: this.sendResult }) : null,
+      h('ul', { class: 'case-rows' }, items.map((q) => h('li', {}, this.queuedRow(q)))),
+    );
+  }
+
+  queuedRow(q) {
+    const c = q.case;
+    const failed = q.state === 'failed';
+    const confirming = this.confirming === q.outbox_id;
+    return h(
+      'div',
+      { class: `case-row case-row--queued${failed ? ' case-row--failed' : ''}`, dataset: { testid: 'queued-case-row', outboxId: q.outbox_id, state: q.state } },
+      h(
+        'div',
+        { class: 'case-row__top' },
+        severityPill(c.severity),
+        h('span', { class: 'case-row__subject', text: c.subject }),
+        badge(failed ? t('home.queued.failed') : t('home.queued.pending'), failed ? 'danger' : 'warn'),
+      ),
+      h(
+        'div',
+        { class: 'case-row__meta' },
+        h('span', { class: 'muted', text: `${t(`type.${c.type}`)} · ${c.product} ${c.version} · ${t(`environment.${c.environment}`)} · ${instantLine(q.queued_at, localZone(), t)}` }),
+        q.attempts ? h('span', { class: 'muted', text: t('home.queued.attempts', { n: q.attempts }) }) : null,
+      ),
+      failed && q.last_error ? h('p', { class: 'case-row__error', dataset: { testid: 'queued-case-error' }, text: `${q.last_error.message} (${q.last_error.code})` }) : null,
+      failed
+        ? h(
+            'div',
+            { class: 'case-row__actions' },
+            confirming ? h('span', { class: 'muted', text: t('home.queued.removeConfirm') }) : null,
+            h('button', {
+              type: 'button',
+              class: confirming ? 'btn btn--small btn--danger' : 'btn btn--small btn--ghost',
+              dataset: { testid: confirming ? 'queued-remove-confirm' : 'queued-remove' },
+              text: t('home.queued.remove'),
+              onclick: () => (confirming ? this.discard(q.outbox_id) : this.confirmRemove(q.outbox_id)),
+            }),
+            confirming ? h('button', { type: 'button', class: 'btn btn--small btn--ghost', text: t('common.cancel'), onclick: () => this.confirmRemove(null) }) : null,
+          )
+        : null,
+    );
+  }
+
+  confirmRemove(id) {
+    this.confirming = id;
+    this.render();
+  }
+
+  async sendNow() {
+    this.sending = true;
+    this.sendResult = null;
+    this.render();
+    try {
+      const report = await outboxSendNow();
+      setOffline(report.offline);
+      if (report.offline) this.sendResult = t('home.queued.stillOffline');
+    } catch (error) {
+      if (handleAuthError(error)) return;
+      this.sendResult = error?.message ?? String(error);
+    }
+    this.sending = false;
+    await this.load();
+  }
+
+  async discard(id) {
+    this.confirming = null;
+    try {
+      await outboxDiscard(id);
+    } catch (error) {
+      if (handleAuthError(error)) return;
+      this.sendResult = error?.message ?? String(error);
+    }
+    await this.load();
   }
 
   row(c) {

@@ -9,7 +9,7 @@ import { onLanguageChange, t } from '../i18n.js';
 import { debounce, latest } from '../lib/latest.js';
 import { markedFragment } from '../lib/sanitize.js';
 import { instantLine } from '../lib/zones.js';
-import { handleAuthError, setOffline } from '../state.js';
+import { handleAuthError, session, setOffline } from '../state.js';
 import { localZone } from '../time.js';
 
 export const SEARCH_DEBOUNCE_MS = 40;
@@ -52,6 +52,7 @@ export function articleView(article) {
       ` · ${article.product}${article.versions?.length ? ` ${article.versions.join(', ')}` : ''}`,
       article.updated_at ? ` · ${t('kb.updated', { when: instantLine(article.updated_at, localZone(), t) })}` : '',
     ),
+    article.offline_copy ? h('p', { class: 'notice', dataset: { testid: 'kb-offline-copy' }, text: t('kb.offlineCopy') }) : null,
     body,
   );
 }
@@ -136,6 +137,19 @@ class KbScreen extends HTMLElement {
     this.renderArticle();
   }
 
+  /** The vendor's community forum, when the portal names one (SPEC §9), with its caveat. */
+  community() {
+    const url = session().me?.community_url;
+    if (!url) return null;
+    return h(
+      'aside',
+      { class: 'card kb__community', dataset: { testid: 'kb-community' } },
+      h('h2', { text: t('kb.community.title') }),
+      h('p', {}, t('kb.community.text'), ' ', h('a', { href: url, dataset: { testid: 'kb-community-link' }, text: t('kb.community.link') })),
+      h('p', { class: 'notice', text: t('kb.community.caution') }),
+    );
+  }
+
   build() {
     const input = h('input', {
       type: 'search',
@@ -194,6 +208,7 @@ class KbScreen extends HTMLElement {
           ),
         ),
         h('div', { class: 'kb__body' }, this.resultsEl, this.articleEl),
+        this.community(),
       ),
     );
     this.renderSync();

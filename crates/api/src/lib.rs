@@ -243,6 +243,10 @@ pub struct Me {
     pub calendar: Option<CalendarSpec>,
     /// What the contract includes.
     pub entitlements: Option<Entitlements>,
+    /// The vendor's community forum (SPEC §9), if the portal has one: for general discussion,
+    /// never for urgent or confidential issues.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub community_url: Option<String>,
 }
 
 /// A support contact as the key contact manages them (`/org/contacts`).

@@ -34,6 +34,9 @@ struct RunArgs {
     /// Data directory (default: the XDG data dir, e.g. ~/.local/share/casewatch/server).
     #[arg(long)]
     data: Option<PathBuf>,
+    /// The community forum the apps link to (for general discussion; SPEC §9).
+    #[arg(long, value_name = "URL")]
+    community_url: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -238,8 +241,16 @@ fn run_server(args: RunArgs) -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .try_init();
+    if let Some(url) = &args.community_url {
+        if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() < 10 {
+            return fail(&ApiError::invalid(format!(
+                "--community-url expects an http(s) address such as https://community.example.com/, not '{url}'"
+            )));
+        }
+    }
     let mut config = ServerConfig::new(listen, data_dir(args.data));
     config.demo = args.demo;
+    config.community_url = args.community_url;
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -155,7 +155,22 @@ impl LocalKb {
     /// and always at the end, at a stop and before a failed fetch is reported: a tantivy commit
     /// (new segment, fsync) per page was most of a large sync's time. The cursor is saved only
     /// after the commit that covers it, so a killed process resumes at the last commit.
+    ///
+    /// The index writer (its threads, up to 128 MB of indexing memory and the directory's lock)
+    /// exists only while a sync runs.
     pub async fn sync(
+        &self,
+        api: &ApiClient,
+        cache: &Cache,
+        page_size: u32,
+        progress: impl FnMut(Progress) -> ControlFlow<()>,
+    ) -> Result<SyncReport> {
+        let result = self.sync_pages(api, cache, page_size, progress).await;
+        self.index.release_writer();
+        result
+    }
+
+    async fn sync_pages(
         &self,
         api: &ApiClient,
         cache: &Cache,

@@ -301,6 +301,17 @@ impl Cache {
         rows.into_iter().map(decode_item).collect()
     }
 
+    /// Removes an item the server refused, once the user has read why. Pending items are not
+    /// removable: one may be on the wire, and only its acknowledgement says whether it landed.
+    /// Returns whether an item was removed.
+    pub fn discard_failed(&self, id: i64) -> Result<bool> {
+        let removed = self.lock().execute(
+            "DELETE FROM outbox WHERE id = ?1 AND state = 'failed'",
+            [id],
+        )?;
+        Ok(removed > 0)
+    }
+
     fn outbox_note_attempt(
         &self,
         id: i64,
@@ -458,6 +469,7 @@ mod tests {
                 ),
                 calendar: None,
                 entitlements: None,
+                community_url: None,
             })
             .unwrap();
         let d = cache.create_draft(DraftContent::NewCase(form())).unwrap();

@@ -488,6 +488,7 @@ mod tests {
                     serde_json::from_value(serde_json::to_value(&calendar).unwrap()).unwrap(),
                 ),
                 entitlements: None,
+                community_url: None,
             })
             .unwrap();
         // Premium severity 2: 4 hours, 24x7 — whatever the cached `due_at` says.

@@ -171,5 +171,21 @@ async fn the_outbox_waits_for_the_server_and_refusals_are_kept() {
         report.failed[0].last_error.as_ref().unwrap().code,
         "severity_not_allowed"
     );
-    assert_eq!(s.cache.outbox(Some(OutboxState::Failed)).unwrap().len(), 1);
+    let failed = s.cache.outbox(Some(OutboxState::Failed)).unwrap();
+    assert_eq!(failed.len(), 1);
+
+    // Only a refused item can be removed; a pending one stays until the server answers.
+    let draft = s
+        .cache
+        .create_draft(DraftContent::NewCase(form("still pending")))
+        .unwrap();
+    let pending = s.cache.submit_draft(&draft.id).unwrap();
+    assert!(!s.cache.discard_failed(pending.id).unwrap());
+    assert!(s.cache.discard_failed(failed[0].id).unwrap());
+    assert!(s
+        .cache
+        .outbox(Some(OutboxState::Failed))
+        .unwrap()
+        .is_empty());
+    assert_eq!(s.cache.outbox(Some(OutboxState::Pending)).unwrap().len(), 1);
 }

@@ -37,7 +37,9 @@ pub const RAW_ANALYZER: &str = "cw_raw";
 const MAX_TOKEN_BYTES: usize = 40;
 
 /// The process-wide jieba instance. Loading its dictionary takes a noticeable fraction of a
-/// second, so it is done once and shared by every tokenizer clone.
+/// second and tens of megabytes, so it is done once, shared by every tokenizer clone, and only
+/// when some text actually holds CJK characters: an index that only ever sees English (or a
+/// desktop app that has not met Chinese yet in this run) never pays for it.
 pub fn jieba() -> &'static Arc<Jieba> {
     static JIEBA: OnceLock<Arc<Jieba>> = OnceLock::new();
     JIEBA.get_or_init(|| Arc::new(Jieba::new()))
@@ -67,7 +69,6 @@ pub fn is_word_char(c: char) -> bool {
 /// each, everything else separates tokens. In Latin-only mode CJK runs are skipped.
 #[derive(Clone)]
 pub struct MixedTokenizer {
-    jieba: Arc<Jieba>,
     with_cjk: bool,
     token: Token,
 }
@@ -76,7 +77,6 @@ impl MixedTokenizer {
     /// Tokenizer emitting both CJK and Latin tokens.
     pub fn new() -> Self {
         MixedTokenizer {
-            jieba: Arc::clone(jieba()),
             with_cjk: true,
             token: Token::default(),
         }
@@ -112,7 +112,7 @@ impl Tokenizer for MixedTokenizer {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> MixedTokenStream<'a> {
         self.token.reset();
         let mut spans = Vec::new();
-        for_each_span(&self.jieba, text, self.with_cjk, |start, end, _| {
+        for_each_span(text, self.with_cjk, |start, end, _| {
             spans.push((start, end))
         });
         MixedTokenStream {
@@ -150,7 +150,7 @@ impl TokenStream for MixedTokenStream<'_> {
 /// Calls `f(start, end, is_cjk)` for every token span of `text` in order. CJK runs are cut in
 /// jieba's search mode without HMM (dictionary words only: the same text always yields the same
 /// terms, whatever surrounds it, which keeps query terms and indexed terms aligned).
-fn for_each_span(jieba: &Jieba, text: &str, with_cjk: bool, mut f: impl FnMut(usize, usize, bool)) {
+fn for_each_span(text: &str, with_cjk: bool, mut f: impl FnMut(usize, usize, bool)) {
     let mut iter = text.char_indices().peekable();
     while let Some((start, c)) = iter.next() {
         if is_cjk(c) {
@@ -164,7 +164,7 @@ fn for_each_span(jieba: &Jieba, text: &str, with_cjk: bool, mut f: impl FnMut(us
             }
             if with_cjk {
                 let run = &text[start..end];
-                for t in jieba.cut_for_search(run, false) {
+                for t in jieba().cut_for_search(run, false) {
                     if t.byte_end > t.byte_start {
                         f(start + t.byte_start, start + t.byte_end, true);
                     }
@@ -223,7 +223,6 @@ pub const MAX_QUERY_WORDS: usize = 16;
 pub fn query_words(input: &str) -> Vec<QueryWord> {
     let text: String = input.chars().take(MAX_QUERY_CHARS).collect();
     let ends_in_word = text.chars().last().is_some_and(char::is_alphanumeric);
-    let jieba = jieba();
     let mut words: Vec<(usize, usize, bool)> = Vec::new();
     let mut iter = text.char_indices().peekable();
     while let Some((start, c)) = iter.next() {
@@ -237,7 +236,7 @@ pub fn query_words(input: &str) -> Vec<QueryWord> {
                 iter.next();
             }
             // Precise mode for queries: the words the user meant, not every sub-word.
-            for t in jieba.cut(&text[start..end], false) {
+            for t in jieba().cut(&text[start..end], false) {
                 if t.byte_end > t.byte_start {
                     words.push((start + t.byte_start, start + t.byte_end, true));
                 }

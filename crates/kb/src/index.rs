@@ -4,6 +4,11 @@
 //! shared between threads — the server's request handlers, the client's sync task) and a reader
 //! that is refreshed on every [`commit`](KbIndex::commit). Writes are invisible to searches until
 //! committed, and a commit is what makes them durable on disk.
+//!
+//! The writer is created on the first write, not on open, and can be let go with
+//! [`release_writer`](KbIndex::release_writer): a desktop app searches all day and writes only
+//! during a sync, and an idle writer holds indexing threads, their memory and the directory's
+//! lock (which would keep a second process, such as the CLI, from even opening the index).
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
@@ -16,7 +21,9 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 
 use crate::analysis::{self, EN_ANALYZER};
 use crate::markdown::{normalize_line, to_plain_text};
-use crate::model::{ArticleKind, KbArticle, KbError, Locale, Result, SearchHit, SearchQuery};
+use crate::model::{
+    ArticleKind, KbArticle, KbError, Locale, Result, SearchHit, SearchQuery, StoredArticle,
+};
 use crate::query;
 use crate::schema::{self, Fields};
 use crate::snippet::{floor_boundary, MAX_SCAN_BYTES};
@@ -43,7 +50,8 @@ impl Default for IndexOptions {
 pub struct KbIndex {
     index: Index,
     reader: IndexReader,
-    writer: Mutex<IndexWriter>,
+    writer: Mutex<Option<IndexWriter>>,
+    options: IndexOptions,
     fields: Fields,
     stemmer: TextAnalyzer,
 }
@@ -51,8 +59,9 @@ pub struct KbIndex {
 impl KbIndex {
     /// Opens the index stored in `dir`, creating the directory and an empty index if needed.
     /// Fails with [`KbError::Incompatible`] if `dir` holds an index of another schema version
-    /// (the caller, owning a cache directory, may then delete it and resync) and with
-    /// [`KbError::Locked`] if another process is writing to it.
+    /// (the caller, owning a cache directory, may then delete it and resync). Opening takes no
+    /// lock: writes fail with [`KbError::Locked`] while another handle or process holds the
+    /// writer.
     pub fn open(dir: impl AsRef<Path>) -> Result<Self> {
         Self::open_with(dir, IndexOptions::default())
     }
@@ -84,9 +93,6 @@ impl KbIndex {
             .tokenizers()
             .get(EN_ANALYZER)
             .ok_or_else(|| KbError::Index("English analyzer missing".into()))?;
-        let threads = options.writer_threads.max(1);
-        let memory = options.writer_memory_bytes.max(threads * (16 << 20));
-        let writer = index.writer_with_num_threads(threads, memory)?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -94,16 +100,42 @@ impl KbIndex {
         Ok(KbIndex {
             index,
             reader,
-            writer: Mutex::new(writer),
+            writer: Mutex::new(None),
+            options,
             fields,
             stemmer,
         })
     }
 
-    fn writer(&self) -> MutexGuard<'_, IndexWriter> {
+    fn slot(&self) -> MutexGuard<'_, Option<IndexWriter>> {
         // A panic while holding the lock cannot leave the writer half-updated in a way that
         // matters here: uncommitted changes are simply part of the next commit or rollback.
         self.writer.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Runs `write` with the writer, creating it (and taking the directory's lock) first if
+    /// needed.
+    fn with_writer<T>(&self, write: impl FnOnce(&mut IndexWriter) -> Result<T>) -> Result<T> {
+        let mut slot = self.slot();
+        if slot.is_none() {
+            let threads = self.options.writer_threads.max(1);
+            let memory = self.options.writer_memory_bytes.max(threads * (16 << 20));
+            *slot = Some(self.index.writer_with_num_threads(threads, memory)?);
+        }
+        match slot.as_mut() {
+            Some(writer) => write(writer),
+            None => Err(KbError::Index(
+                "the index writer could not be created".into(),
+            )),
+        }
+    }
+
+    /// Lets the writer go: its indexing threads end, their memory is freed and the directory's
+    /// lock is released. Call it after a [`commit`](Self::commit); uncommitted changes are
+    /// dropped. The next write creates a new writer.
+    pub fn release_writer(&self) {
+        let writer = self.slot().take();
+        drop(writer);
     }
 
     /// Adds articles, replacing any indexed article with the same id. Visible after
@@ -114,40 +146,49 @@ impl KbIndex {
         for a in articles {
             docs.push(self.document(a)?);
         }
-        let writer = self.writer();
-        for (a, doc) in articles.iter().zip(docs) {
-            writer.delete_term(Term::from_field_text(self.fields.id, &a.id));
-            writer.add_document(doc)?;
-        }
-        Ok(())
+        self.with_writer(|writer| {
+            for (a, doc) in articles.iter().zip(docs) {
+                writer.delete_term(Term::from_field_text(self.fields.id, &a.id));
+                writer.add_document(doc)?;
+            }
+            Ok(())
+        })
     }
 
     /// Removes articles by id (tombstones from the server). Unknown ids are ignored. Takes
     /// effect at the next [`commit`](Self::commit).
     pub fn delete<S: AsRef<str>>(&self, ids: &[S]) -> Result<()> {
-        let writer = self.writer();
-        for id in ids {
-            writer.delete_term(Term::from_field_text(self.fields.id, id.as_ref()));
+        if ids.is_empty() {
+            return Ok(());
         }
-        Ok(())
+        self.with_writer(|writer| {
+            for id in ids {
+                writer.delete_term(Term::from_field_text(self.fields.id, id.as_ref()));
+            }
+            Ok(())
+        })
     }
 
     /// Makes pending upserts and deletes durable and visible to searches.
     pub fn commit(&self) -> Result<()> {
-        self.writer().commit()?;
+        if let Some(writer) = self.slot().as_mut() {
+            writer.commit()?;
+        }
+        // Also picks up what another process committed.
         self.reader.reload()?;
         Ok(())
     }
 
     /// Merges all segments into one (after a full sync: fewer segments, faster searches).
     pub fn compact(&self) -> Result<()> {
-        let mut writer = self.writer();
-        let ids = self.index.searchable_segment_ids()?;
-        if ids.len() > 1 {
-            writer.merge(&ids).wait()?;
-        }
-        writer.garbage_collect_files().wait()?;
-        drop(writer);
+        self.with_writer(|writer| {
+            let ids = self.index.searchable_segment_ids()?;
+            if ids.len() > 1 {
+                writer.merge(&ids).wait()?;
+            }
+            writer.garbage_collect_files().wait()?;
+            Ok(())
+        })?;
         self.reader.reload()?;
         Ok(())
     }
@@ -198,6 +239,35 @@ impl KbIndex {
             });
         }
         Ok(hits)
+    }
+
+    /// The indexed copy of one committed article: its title and readable text (the text is
+    /// cut at 64 KiB, as stored for snippets). What an app can show while the portal, which
+    /// holds the full Markdown, cannot be reached.
+    pub fn stored(&self, id: &str) -> Result<Option<StoredArticle>> {
+        let searcher = self.reader.searcher();
+        let term = Term::from_field_text(self.fields.id, id);
+        let query = tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
+        let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
+        let Some((_, address)) = top.into_iter().next() else {
+            return Ok(None);
+        };
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let get = |field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        };
+        Ok(Some(StoredArticle {
+            id: get(self.fields.id).unwrap_or_default(),
+            locale: get(self.fields.locale).unwrap_or_default(),
+            kind: ArticleKind::parse(&get(self.fields.kind).unwrap_or_default())
+                .unwrap_or(ArticleKind::Guide),
+            product: get(self.fields.product),
+            updated_at: get(self.fields.updated_at),
+            title: get(self.fields.title_stored).unwrap_or_default(),
+            text: get(self.fields.text_stored).unwrap_or_default(),
+        }))
     }
 
     fn document(&self, a: &KbArticle) -> Result<TantivyDocument> {

@@ -34,4 +34,4 @@ mod snippet;
 
 pub use index::{IndexOptions, KbIndex};
 pub use markdown::to_plain_text;
-pub use model::{ArticleKind, KbArticle, KbError, Result, SearchHit, SearchQuery};
+pub use model::{ArticleKind, KbArticle, KbError, Result, SearchHit, SearchQuery, StoredArticle};

@@ -150,6 +150,25 @@ pub struct SearchHit {
     pub score: f32,
 }
 
+/// The copy of an article the index keeps: plain text, no Markdown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredArticle {
+    /// Article id.
+    pub id: String,
+    /// Locale as indexed (`"en"` or `"zh-CN"`).
+    pub locale: String,
+    /// Article kind.
+    pub kind: ArticleKind,
+    /// Product, if the article names one.
+    pub product: Option<String>,
+    /// Last update, as the portal sent it.
+    pub updated_at: Option<String>,
+    /// Title, plain text.
+    pub title: String,
+    /// The readable text on one line (block boundaries become spaces), at most 64 KiB.
+    pub text: String,
+}
+
 /// The supported locales. Everything else is rejected on upsert and matches nothing in a
 /// filter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

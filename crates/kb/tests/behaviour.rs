@@ -364,11 +364,24 @@ fn the_index_persists_on_disk() {
 }
 
 #[test]
-fn a_second_writer_on_the_same_directory_is_refused() {
+fn one_writer_at_a_time_and_readers_meanwhile() {
     let dir = tempfile::tempdir().unwrap();
-    let _first = KbIndex::open(dir.path()).unwrap();
-    let second = KbIndex::open(dir.path());
-    assert_eq!(second.err().map(|e| e.code()), Some("kb_locked"));
+    let first = KbIndex::open(dir.path()).unwrap();
+    first.upsert(&sample()).unwrap();
+    first.commit().unwrap();
+    // Another process (the CLI while the app syncs) can open and search, but not write.
+    let second = KbIndex::open(dir.path()).unwrap();
+    assert_eq!(second.len(), sample().len());
+    assert!(!find(&second, "retained").is_empty());
+    let refused = second.delete(&["en-retained"]);
+    assert_eq!(refused.err().map(|e| e.code()), Some("kb_locked"));
+    // Once the first lets its writer go, the second may write; the first sees it on reload.
+    first.release_writer();
+    second.delete(&["en-retained"]).unwrap();
+    second.commit().unwrap();
+    second.release_writer();
+    first.commit().unwrap();
+    assert_eq!(first.len(), sample().len() - 1);
 }
 
 #[test]
@@ -385,4 +398,22 @@ fn the_index_can_be_shared_between_threads() {
     for h in handles {
         assert_eq!(h.join().unwrap(), 1);
     }
+}
+
+#[test]
+fn the_stored_copy_of_an_article_reads_without_markdown() {
+    let index = index();
+    let copy = index.stored("en-gateway").unwrap().expect("indexed");
+    assert_eq!(copy.title, "Configuring the CoAP gateway");
+    assert_eq!(
+        copy.text,
+        "Enable the gateway in the dashboard and restart the listener."
+    );
+    assert_eq!(copy.product.as_deref(), Some("edge"));
+    assert_eq!(copy.kind, ArticleKind::Guide);
+    assert_eq!(index.stored("zh-cert").unwrap().unwrap().locale, "zh-CN");
+    assert!(index.stored("no-such-article").unwrap().is_none());
+    index.delete(&["en-gateway"]).unwrap();
+    index.commit().unwrap();
+    assert!(index.stored("en-gateway").unwrap().is_none());
 }

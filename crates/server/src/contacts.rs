@@ -23,6 +23,7 @@ use rusqlite::{params, Connection};
     responses((status = 200, body = Me), (status = 401, body = casewatch_api::Problem)))]
 pub async fn me(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Me>> {
     let orgs = state.store.orgs.clone();
+    let community_url = state.community_url();
     let me = state
         .store
         .read(move |conn| {
@@ -46,6 +47,7 @@ pub async fn me(State(state): State<AppState>, caller: Caller) -> ApiResult<Json
                     contract: None,
                     calendar: None,
                     entitlements: None,
+                    community_url: None,
                 });
             };
             let org = orgs.get(conn, org_id)?;
@@ -60,6 +62,7 @@ pub async fn me(State(state): State<AppState>, caller: Caller) -> ApiResult<Json
                 contract: Some(org.contract),
                 calendar: Some(org.calendar_spec()),
                 entitlements: Some(Entitlements::of(&org.contract)),
+                community_url,
             })
         })
         .await?;

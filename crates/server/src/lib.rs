@@ -94,7 +94,14 @@ pub struct ServerConfig {
     pub read_connections: usize,
     /// Build the search index in the background at start-up (otherwise on the first search).
     pub warm_search_index: bool,
+    /// The community forum the apps link to (SPEC §9); `GET /me` passes it on. The demo uses
+    /// [`DEMO_COMMUNITY_URL`] when none is set.
+    pub community_url: Option<String>,
 }
+
+/// The demo's community forum address: fictional (`.example` never resolves), like the rest of
+/// the demo.
+pub const DEMO_COMMUNITY_URL: &str = "https://community.orbit-search.example/";
 
 impl ServerConfig {
     /// Production defaults: 15-minute access tokens, 30-day refresh tokens, 1 MiB JSON
@@ -113,6 +120,7 @@ impl ServerConfig {
             throttle: ThrottleConfig::default(),
             read_connections: 4,
             warm_search_index: true,
+            community_url: None,
         }
     }
 
@@ -143,6 +151,16 @@ pub struct Inner {
     pub search: Arc<kb::SearchEngine>,
     /// Whether the demonstration data is loaded.
     pub demo: bool,
+}
+
+impl AppState {
+    /// The community forum the apps link to: the configured one, else the demo's.
+    pub fn community_url(&self) -> Option<String> {
+        self.config
+            .community_url
+            .clone()
+            .or_else(|| self.demo.then(|| DEMO_COMMUNITY_URL.to_owned()))
+    }
 }
 
 impl std::ops::Deref for AppState {

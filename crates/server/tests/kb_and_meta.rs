@@ -259,6 +259,12 @@ async fn me_answers_with_the_cores_entitlements() {
     let umbrella = s.login("admin@umbrella.example").await;
     let me = s.get(&umbrella, "/me").await.body;
     assert_eq!(me["entitlements"]["best_effort"]["unit"], "business_days");
+    // The demo links its (fictional) community forum, for the apps to show (SPEC §9).
+    assert_eq!(
+        me["community_url"],
+        casewatch_server::DEMO_COMMUNITY_URL,
+        "{me}"
+    );
 }
 
 #[tokio::test]

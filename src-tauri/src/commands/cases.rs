@@ -1,7 +1,7 @@
 //! The case list, one case with its thread, replies, severity/status changes and callbacks.
 
 use casewatch_api::{
-    Attachment, CallbackRequest, Case, CasePatch, Comment, Me, Role, UserRef, Window,
+    Attachment, CallbackRequest, Case, CasePatch, Comment, Me, NewCase, Role, UserRef, Window,
 };
 use casewatch_client::drafts::DraftContent;
 use casewatch_client::outbox::{Delivered, OutboxState, Payload};
@@ -49,6 +49,47 @@ pub struct CaseListView {
     pub as_of: DateTime<Utc>,
     /// Answered from the cache.
     pub offline: bool,
+    /// New cases still in the outbox (not yet acknowledged, or refused), oldest first.
+    pub queued: Vec<QueuedCase>,
+}
+
+/// A new case the outbox holds: what the user filed, and why it is not a case yet.
+#[derive(Debug, Clone, Serialize)]
+pub struct QueuedCase {
+    /// The outbox item's id.
+    pub outbox_id: String,
+    /// `pending` (sent at the next attempt) or `failed` (the portal refused it).
+    pub state: OutboxState,
+    /// The case as filed.
+    pub case: NewCase,
+    /// When it was filed.
+    pub queued_at: DateTime<Utc>,
+    /// Send attempts so far.
+    pub attempts: i64,
+    /// The last failure, with its code.
+    pub last_error: Option<AppError>,
+}
+
+/// New cases that are still in the outbox.
+pub fn queued_cases(engine: &Engine) -> Result<Vec<QueuedCase>, AppError> {
+    Ok(engine
+        .session
+        .cache
+        .outbox(None)?
+        .into_iter()
+        .filter(|item| item.state != OutboxState::Sent)
+        .filter_map(|item| match item.payload {
+            Payload::NewCase { case } => Some(QueuedCase {
+                outbox_id: item.id.to_string(),
+                state: item.state,
+                case,
+                queued_at: item.created_at,
+                attempts: item.attempts,
+                last_error: item.last_error.map(|e| AppError::new(e.code, e.message)),
+            }),
+            Payload::Reply { .. } => None,
+        })
+        .collect())
 }
 
 /// `case_get` answer.
@@ -130,6 +171,7 @@ pub async fn cases_list(
         cases,
         as_of: now,
         offline: synced.is_none(),
+        queued: queued_cases(&engine)?,
     })
 }
 

@@ -9,6 +9,8 @@ pub mod attachments;
 pub mod cases;
 pub mod contacts;
 pub mod kb;
+pub mod links;
+pub mod outbox;
 pub mod session;
 pub mod settings;
 pub mod wizard;
