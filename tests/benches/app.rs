@@ -28,7 +28,6 @@
 //! sample), `CASEWATCH_APP_BINARY` (default `target/release/casewatch-app`), `BENCH_SMAPS_DIR`
 //! (if set, each process's `/proc/<pid>/smaps` after start-up is saved there).
 
-use std::collections::HashMap;
 use std::fs::{self, File};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::os::unix::process::CommandExt as _;
@@ -39,6 +38,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use casewatch_server::{serve, PasswordCost, ServerConfig};
 use casewatch_tests::app::{native_driver, target_dir, tauri_driver};
+use casewatch_tests::procs::{comm, find_descendant, start_time, tree};
 use casewatch_tests::webdriver::{Client, Session};
 use casewatch_tests::{e2e_error, Result};
 use serde_json::{json, Value};
@@ -62,65 +62,6 @@ fn uptime() -> Result<f64> {
         .next()
         .and_then(|v| v.parse().ok())
         .ok_or_else(|| e2e_error!("unreadable /proc/uptime: {text:?}"))
-}
-
-/// Fields of `/proc/<pid>/stat` after the command name (field 3 onwards).
-fn stat_fields(pid: u32) -> Option<Vec<String>> {
-    let text = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let after = &text[text.rfind(')')? + 2..];
-    Some(after.split_whitespace().map(str::to_owned).collect())
-}
-
-fn comm(pid: u32) -> String {
-    fs::read_to_string(format!("/proc/{pid}/comm"))
-        .map(|s| s.trim().to_owned())
-        .unwrap_or_default()
-}
-
-/// Process start, in seconds since boot (field 22, in clock ticks; USER_HZ is 100 on Linux).
-fn start_time(pid: u32) -> Option<f64> {
-    let ticks: f64 = stat_fields(pid)?.get(19)?.parse().ok()?;
-    Some(ticks / 100.0)
-}
-
-/// Parent of every live process.
-fn parents() -> HashMap<u32, u32> {
-    let mut map = HashMap::new();
-    if let Ok(entries) = fs::read_dir("/proc") {
-        for entry in entries.flatten() {
-            let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse().ok()) else {
-                continue;
-            };
-            if let Some(ppid) = stat_fields(pid).and_then(|f| f.get(1)?.parse().ok()) {
-                map.insert(pid, ppid);
-            }
-        }
-    }
-    map
-}
-
-/// `root` and all its descendants.
-fn tree(root: u32) -> Vec<u32> {
-    let parents = parents();
-    let mut found = vec![root];
-    let mut i = 0;
-    while i < found.len() {
-        let parent = found[i];
-        let mut children: Vec<u32> = parents
-            .iter()
-            .filter(|(_, ppid)| **ppid == parent)
-            .map(|(pid, _)| *pid)
-            .collect();
-        children.sort_unstable();
-        found.extend(children);
-        i += 1;
-    }
-    found
-}
-
-/// The first descendant of `root` whose command name is `name`.
-fn find_descendant(root: u32, name: &str) -> Option<u32> {
-    tree(root).into_iter().find(|pid| comm(*pid) == name)
 }
 
 fn kib_field(text: &str, field: &str) -> u64 {

@@ -332,49 +332,12 @@ impl App {
     /// The process id of the app itself (a descendant of tauri-driver, started by
     /// WebKitWebDriver).
     pub fn app_pid(&self) -> Result<u32> {
-        let mut parents = Vec::new();
-        for entry in fs::read_dir("/proc")?.flatten() {
-            let Some(pid) = entry
-                .file_name()
-                .to_str()
-                .and_then(|s| s.parse::<u32>().ok())
-            else {
-                continue;
-            };
-            let Ok(stat) = fs::read_to_string(format!("/proc/{pid}/stat")) else {
-                continue;
-            };
-            // "pid (comm) state ppid …": the command name may hold spaces, so split after ')'.
-            let Some((head, tail)) = stat.rsplit_once(')') else {
-                continue;
-            };
-            let comm = head.split_once('(').map(|(_, c)| c).unwrap_or_default();
-            let ppid = tail
-                .split_whitespace()
-                .nth(1)
-                .and_then(|p| p.parse::<u32>().ok());
-            if let Some(ppid) = ppid {
-                parents.push((pid, ppid, comm.to_owned()));
-            }
-        }
-        let mut family = vec![self.driver_pid];
-        let mut i = 0;
-        while i < family.len() {
-            let parent = family[i];
-            for (pid, ppid, comm) in &parents {
-                if *ppid == parent {
-                    if comm == "casewatch-app" {
-                        return Ok(*pid);
-                    }
-                    family.push(*pid);
-                }
-            }
-            i += 1;
-        }
-        Err(e2e_error!(
-            "no casewatch-app process under tauri-driver {}",
-            self.driver_pid
-        ))
+        crate::procs::find_descendant(self.driver_pid, "casewatch-app").ok_or_else(|| {
+            e2e_error!(
+                "no casewatch-app process under tauri-driver {}",
+                self.driver_pid
+            )
+        })
     }
 
     /// The app's `XDG_DATA_HOME` (fresh for this launch, removed when the [`App`] is dropped).

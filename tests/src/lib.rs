@@ -14,6 +14,7 @@
 
 pub mod app;
 pub mod portal;
+pub mod procs;
 pub mod proxy;
 pub mod tray;
 pub mod webdriver;

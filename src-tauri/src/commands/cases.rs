@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tauri::State;
 
-use crate::commands::attachments;
+use crate::commands::{attachments, outbox};
 use crate::error::AppError;
 use crate::html::markdown_to_html;
 use crate::state::{AppState, Engine};
@@ -288,37 +288,14 @@ pub async fn case_reply(
         let files = attachments::staged(&engine, &attachment_ids)?;
         attachments::upload(&engine, number, &files).await?;
     }
-    let draft = cache.create_draft(DraftContent::Reply {
-        case_number: number,
-        body,
-    })?;
-    let item = match cache.submit_draft(&draft.id) {
-        Ok(item) => item,
-        Err(e) => {
-            cache.discard_draft(&draft.id)?;
-            return Err(e.into());
-        }
-    };
-    let report = engine.session.flush_outbox().await?;
-    state.set_offline(
-        report
-            .stopped_by
-            .as_ref()
-            .is_some_and(|e| ClientError::from_body(e).is_transient()),
-    );
-    if let Some(failed) = report.failed.iter().find(|i| i.id == item.id) {
-        let e = failed.last_error.clone();
-        return Err(e.map_or_else(
-            || AppError::internal("the portal refused the reply"),
-            |e| AppError::new(e.code, e.message),
-        ));
-    }
-    let delivered = report
-        .delivered
-        .iter()
-        .find(|i| i.id == item.id)
-        .and_then(|i| i.delivered);
-    state.wake.notify_one();
+    let item = outbox::queue(
+        cache,
+        DraftContent::Reply {
+            case_number: number,
+            body,
+        },
+    )?;
+    let delivered = outbox::send(&state, &engine, &item, "reply").await?;
     if let Some(Delivered::Comment { id, .. }) = delivered {
         let comments = engine.session.api.comments(number).await?.comments;
         cache.upsert_comments(&comments)?;

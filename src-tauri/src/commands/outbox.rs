@@ -1,13 +1,64 @@
-//! The outbox as the home screen shows it: sending what waits now, and removing what the portal
+//! The outbox from the app's side: filing a case or reply through it (the wizard and the case
+//! view share [`queue`] and [`send`]), sending what waits now, and removing what the portal
 //! refused.
 
-use casewatch_client::ClientError;
+use casewatch_client::drafts::DraftContent;
+use casewatch_client::outbox::{Delivered, FlushReport, OutboxItem};
+use casewatch_client::{Cache, ClientError};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, State};
 
 use crate::background::CASES_CHANGED;
 use crate::error::AppError;
-use crate::state::AppState;
+use crate::state::{AppState, Engine};
+
+/// Puts `content` in the outbox through a draft, so it carries the draft's idempotency key. A
+/// refusal by the local rule check leaves nothing behind.
+pub fn queue(cache: &Cache, content: DraftContent) -> Result<OutboxItem, AppError> {
+    let draft = cache.create_draft(content)?;
+    match cache.submit_draft(&draft.id) {
+        Ok(item) => Ok(item),
+        Err(e) => {
+            cache.discard_draft(&draft.id)?;
+            Err(e.into())
+        }
+    }
+}
+
+/// Sends the outbox now and records whether the portal could be reached.
+async fn flush(state: &AppState, engine: &Engine) -> Result<(FlushReport, bool), AppError> {
+    let report = engine.session.flush_outbox().await?;
+    let offline = report
+        .stopped_by
+        .as_ref()
+        .is_some_and(|e| ClientError::from_body(e).is_transient());
+    state.set_offline(offline);
+    Ok((report, offline))
+}
+
+/// Sends the outbox now and says what became of `item`: `Some` with what the portal created, or
+/// `None` while it waits (offline). A refusal by the portal is returned as its error (`what`
+/// names the item in the fallback message); the item stays in the outbox as failed.
+pub async fn send(
+    state: &AppState,
+    engine: &Engine,
+    item: &OutboxItem,
+    what: &str,
+) -> Result<Option<Delivered>, AppError> {
+    let (report, _) = flush(state, engine).await?;
+    if let Some(failed) = report.failed.iter().find(|i| i.id == item.id) {
+        return Err(failed.last_error.clone().map_or_else(
+            || AppError::internal(format!("the portal refused the {what}")),
+            |e| AppError::new(e.code, e.message),
+        ));
+    }
+    state.wake.notify_one();
+    Ok(report
+        .delivered
+        .iter()
+        .find(|i| i.id == item.id)
+        .and_then(|i| i.delivered))
+}
 
 /// `outbox_send_now` answer.
 #[derive(Debug, Clone, Serialize)]
@@ -29,12 +80,7 @@ pub async fn outbox_send_now(
     state: State<'_, AppState>,
 ) -> Result<SendReport, AppError> {
     let engine = state.engine().await?;
-    let report = engine.session.flush_outbox().await?;
-    let offline = report
-        .stopped_by
-        .as_ref()
-        .is_some_and(|e| ClientError::from_body(e).is_transient());
-    state.set_offline(offline);
+    let (report, offline) = flush(&state, &engine).await?;
     if !report.delivered.is_empty() || !report.failed.is_empty() {
         // The refresher fetches the new cases and announces them; the list reloads meanwhile.
         state.wake.notify_one();

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use casewatch_api::{CallbackRequest, Case, NewCase, Window};
 use casewatch_client::drafts::{CaseForm, DraftContent};
 use casewatch_client::outbox::{check_new_case, Delivered};
-use casewatch_client::ClientError;
 use casewatch_core::{
     best_effort, check_severity, response_target, Calendar, Environment, ResponseDeadline,
     Severity, SupportLevel, Target,
@@ -17,8 +16,8 @@ use serde_json::{json, Value};
 use tauri::{AppHandle, State};
 
 use crate::background;
-use crate::commands::attachments;
 use crate::commands::cases::with_deadline;
+use crate::commands::{attachments, outbox};
 use crate::error::AppError;
 use crate::state::{AppState, Engine};
 
@@ -228,37 +227,12 @@ pub async fn outbox_submit_case(
     let cache = &engine.session.cache;
     check_new_case(engine.me()?.as_ref(), &case)?;
     let files = attachments::staged(&engine, &attachment_ids)?;
-    let draft = cache.create_draft(DraftContent::NewCase(form_of(&case)))?;
-    let item = match cache.submit_draft(&draft.id) {
-        Ok(item) => item,
-        Err(e) => {
-            cache.discard_draft(&draft.id)?;
-            return Err(e.into());
-        }
-    };
+    let item = outbox::queue(cache, DraftContent::NewCase(form_of(&case)))?;
     discard(&engine)?;
-    let report = engine.session.flush_outbox().await?;
-    state.set_offline(
-        report
-            .stopped_by
-            .as_ref()
-            .is_some_and(|e| ClientError::from_body(e).is_transient()),
-    );
-    if let Some(failed) = report.failed.iter().find(|i| i.id == item.id) {
-        return Err(failed.last_error.clone().map_or_else(
-            || AppError::internal("the portal refused the case"),
-            |e| AppError::new(e.code, e.message),
-        ));
-    }
-    let number = report
-        .delivered
-        .iter()
-        .find(|i| i.id == item.id)
-        .and_then(|i| match i.delivered {
-            Some(Delivered::Case { number }) => Some(number),
-            _ => None,
-        });
-    state.wake.notify_one();
+    let number = match outbox::send(&state, &engine, &item, "case").await? {
+        Some(Delivered::Case { number }) => Some(number),
+        _ => None,
+    };
     let Some(number) = number else {
         return Ok(SubmitOutcome {
             outbox_id: item.id.to_string(),
