@@ -1,820 +1,23 @@
-// Every user-visible string of the UI, in English and Simplified Chinese.
+// @ts-check
+// The UI's access to the strings catalogue: `ui/i18n/<language>.json`, one flat object per
+// language (`{"dotted.key": "text with {placeholder}"}`).
 //
-// Why one module: components never hard-code text, they ask `t(key)`. Switching language is then
-// one event (`cw-language-change`) that every component answers by re-rendering, and a missing
-// translation is easy to spot (the key itself is shown). Values are strings with `{name}`
-// placeholders, or functions of the parameters where grammar needs it (English plurals).
+// Why JSON files and not a module: the same files are read by the Rust side (tray and
+// notification texts under `native.*`, via `include_str!`), so everything the user reads is in
+// one catalogue per language. Why one module in front of them: components never hard-code text,
+// they ask `t(key)`. Switching language is then one event (`cw-language-change`) that every
+// component answers by re-rendering, and a missing translation is easy to spot (the key itself
+// is shown).
+//
+// Plurals: a value is a plain string. Where grammar needs a singular (English), the catalogue
+// has a sibling key `<key>.one`, used when the parameter `n` is exactly 1; languages without
+// plural forms leave it out.
+//
+// Loading: the files are fetched (no build step) by `loadStrings()`, which `main.js` awaits
+// before the first render; node tests hand in a reader that uses `fs` instead.
 
-const plural = (n, one, other) => (Number(n) === 1 ? one : other);
-
-export const STRINGS = {
-  en: {
-    'app.title': 'Casewatch',
-    'app.tagline': 'Support deadlines you can trust',
-    'settings.language': 'Language',
-
-    'calc.heading': 'Deadline calculator',
-    'calc.intro':
-      'When must the first reply to a case arrive? Pick the contract and the case; the answer updates as you type.',
-    'calc.contract': 'Contract',
-    'calc.case': 'Case',
-    'calc.deployment': 'Deployment',
-    'calc.subscription': 'Subscription',
-    'calc.severity': 'Severity',
-    'calc.environment': 'Environment',
-    'calc.created': 'Created at',
-    'calc.createdZone': 'Creation time is in',
-    'calc.createdZone.contract': 'the contract time zone',
-    'calc.createdZone.local': 'this computer’s time zone ({zone})',
-    'calc.createdZone.utc': 'UTC',
-    'calc.createdUtc': 'That is {instant} UTC.',
-    'calc.tz': 'Contract time zone',
-    'calc.tz.hint': 'IANA name, e.g. Asia/Shanghai',
-    'calc.hours': 'Business hours',
-    'calc.hours.hint': 'e.g. mon-fri 09:00-17:00',
-    'calc.holidays': 'Holidays',
-    'calc.holidays.hint': 'e.g. 2026-12-25, 2026-12-26',
-    'calc.dayLength': 'Business-day length (hours)',
-    'calc.dayLength.hint': 'From the schedule',
-
-    'calc.result': 'Initial response',
-    'calc.supportLevel': 'Support level',
-    'calc.target': 'Target',
-    'calc.dueContract': 'Due (contract time)',
-    'calc.dueLocal': 'Due (your time)',
-    'calc.bestEffort': 'No guaranteed response time. Best effort: within {target}, Monday to Friday.',
-    'calc.noTarget': 'No time requirement',
-    'calc.computing': 'Computing…',
-    'calc.none': '—',
-
-    'deployment.cloud': 'Cloud',
-    'deployment.self-managed': 'Self-managed',
-    'subscription.standard': 'Standard',
-    'subscription.gold': 'Gold',
-    'subscription.platinum': 'Platinum',
-    'subscription.enterprise': 'Enterprise',
-    'subscription.development': 'Development',
-    'environment.production': 'Production',
-    'environment.non-production': 'Non-production',
-
-    'level.limited': 'Limited',
-    'level.base': 'Base',
-    'level.enhanced': 'Enhanced',
-    'level.premium': 'Premium',
-    'level.gold': 'Gold (legacy)',
-    'level.platinum': 'Platinum',
-    'level.enterprise': 'Enterprise',
-    'level.development': 'Development',
-
-    'severity.1': '1 · Urgent',
-    'severity.2': '2 · High',
-    'severity.3': '3 · Normal',
-    'severity.4': '4 · Development',
-    'severity.1.help':
-      'Production is down or severely impaired, no workaround; revenue, security or brand is hit.',
-    'severity.2.help':
-      'The environment runs but capacity is reduced, or an imminent deadline is at risk; revenue, security or brand is threatened.',
-    'severity.3.help':
-      'The default. Something does not work as expected, or a general question about the deployment.',
-    'severity.4.help':
-      'Non-production cases only. No time requirement (except the development subscription’s target).',
-
-    'target.minutes': ({ n }) => `${n} ${plural(n, 'minute', 'minutes')}, 24×7`,
-    'target.hours': ({ n }) => `${n} ${plural(n, 'hour', 'hours')}, 24×7`,
-    'target.business_hours': ({ n }) => `${n} business ${plural(n, 'hour', 'hours')}`,
-    'target.business_days': ({ n }) => `${n} business ${plural(n, 'day', 'days')}`,
-
-    'weekday.0': 'Sun',
-    'weekday.1': 'Mon',
-    'weekday.2': 'Tue',
-    'weekday.3': 'Wed',
-    'weekday.4': 'Thu',
-    'weekday.5': 'Fri',
-    'weekday.6': 'Sat',
-
-    'error.title': 'Cannot compute a deadline',
-    'error.not_supported': 'This subscription is not available for this deployment.',
-    'error.severity_not_allowed': 'This contract cannot file a case of this severity.',
-    'error.severity_requires_production': 'Severity 1 means production is down: pick a production environment or a lower severity.',
-    'error.invalid_argument': 'Some input is not valid; the detail below says which.',
-    'error.callback_not_included': 'This contract does not include phone callbacks.',
-    'error.missing_created': 'Enter the time the case was created.',
-    'error.no_backend': 'The Casewatch back end is not available; open this page in the Casewatch app.',
-    'error.invalid_request': 'The form could not be sent to the calculator.',
-    'error.unknown': 'The calculator rejected this input.',
-
-    'nav.label': 'Main',
-    'nav.welcome': 'Sign in',
-    'nav.home': 'Home',
-    'nav.kb': 'Knowledge base',
-    'nav.newCase': 'New case',
-    'nav.contacts': 'Contacts',
-    'nav.settings': 'Settings',
-    'nav.calculator': 'Deadline calculator',
-
-    'common.loading': 'Loading…',
-    'common.demo': 'DEMO',
-    'common.offline': 'Offline',
-    'common.offlineCached': 'Offline: showing what was last synced. Changes are sent when the connection is back.',
-    'common.yes': 'Yes',
-    'common.no': 'No',
-    'common.none': 'None',
-    'common.remove': 'Remove',
-    'common.cancel': 'Cancel',
-    'common.close': 'Close',
-
-    'dur.d': ({ n }) => `${n} ${plural(n, 'day', 'days')}`,
-    'dur.h': '{n} h',
-    'dur.m': '{n} min',
-    'dur.lt1m': 'less than a minute',
-    'countdown.left': 'First reply due in {d}',
-    'countdown.overdue': 'Overdue by {d}',
-
-    'deadline.aria': 'Share of the response target used: {percent}%',
-    'deadline.breached': 'Response target breached — overdue by {d}',
-    'deadline.responded': 'First reply received',
-    'deadline.noTarget': 'No response-time requirement',
-    'deadline.bestEffort': 'No guaranteed response time; best effort within {target}, Monday to Friday',
-    'deadline.local': 'Your time',
-    'deadline.contract': 'Contract time',
-    'target.none': 'No target',
-
-    'welcome.title': 'Welcome to Casewatch',
-    'welcome.intro': 'Follow your support cases and know when the first reply is due.',
-    'welcome.login.title': 'Sign in to your support portal',
-    'welcome.login.intro': 'Use the support-contact account your organisation’s key contact registered for you.',
-    'welcome.login.portal': 'Portal URL',
-    'welcome.login.email': 'E-mail',
-    'welcome.login.password': 'Password',
-    'welcome.login.submit': 'Sign in',
-    'welcome.login.busy': 'Signing in…',
-    'welcome.login.failed': 'Could not sign in',
-    'welcome.demo.title': 'Explore the demo portal',
-    'welcome.demo.intro': 'A support portal with made-up organisations and cases, running on this computer. Nothing you do there reaches a real vendor.',
-    'welcome.demo.accounts': 'Demo accounts',
-    'welcome.demo.start': 'Open the demo portal',
-    'welcome.demo.busy': 'Starting the demo…',
-    'welcome.demo.failed': 'Could not start the demo portal',
-    'welcome.demo.unavailable': 'The demo portal is not available in this build.',
-    'welcome.calculator': 'Only need to know when a reply is due?',
-
-    'home.level': 'Support level',
-    'home.kind': 'Kind of help',
-    'home.callback': 'Phone callback',
-    'home.callback.yes': 'Scheduled callbacks through the vendor’s VoIP tool',
-    'home.callback.no': 'Not included in this contract',
-    'home.hours': 'Business hours',
-    'home.holidays': ({ n }) => `${n} ${plural(n, 'holiday', 'holidays')}`,
-    'home.yourZone': 'you are in {zone}',
-    'home.noOrg': 'Your organisation',
-    'home.signedInAs': 'Signed in as {name} ({email})',
-    'home.waitingOnUs': 'Waiting on us',
-    'home.waitingOnUs.hint': 'A support engineer replies next.',
-    'home.waitingOnYou': 'Waiting on you',
-    'home.waitingOnYou.hint': 'The engineer asked for something: reply to move the case on.',
-    'home.emptyUs': 'No case is waiting on the support team.',
-    'home.emptyYou': 'Nothing is waiting on you.',
-    'home.done': 'Solved and closed',
-    'home.casesFailed': 'Could not load the cases',
-    'home.queued': 'Not sent yet',
-    'home.queued.hint': 'Saved on this computer. Casewatch sends them as soon as the portal answers; the response target counts from when it receives them.',
-    'home.queued.pending': 'Waiting to be sent',
-    'home.queued.attempts': ({ n }) => `${n} ${plural(n, 'attempt', 'attempts')} so far`,
-    'home.queued.failed': 'Refused by the portal',
-    'home.queued.sendNow': 'Send now',
-    'home.queued.sending': 'Sending…',
-    'home.queued.stillOffline': 'The portal still cannot be reached. Casewatch keeps trying.',
-    'home.queued.remove': 'Remove',
-    'home.queued.removeConfirm': 'Remove this refused case from this computer? Its text is lost.',
-
-    'kind.break-fix': 'Break/fix',
-    'kind.break-fix.help': 'Help when something is broken, plus general best practice',
-    'kind.advisory': 'Break/fix and advisory',
-    'kind.advisory.help': 'Also guidance on evaluation, tuning, integrations, migrations and upgrades',
-
-    'status.waiting-on-vendor': 'Waiting on us',
-    'status.waiting-on-customer': 'Waiting on you',
-    'status.solved': 'Solved',
-    'status.closed': 'Closed',
-
-    'type.problem': 'Problem',
-    'type.problem.help': 'Something is broken or behaves wrongly, including a suspected bug.',
-    'type.feature-request': 'Feature request',
-    'type.feature-request.help': 'Ask for something the product does not do yet.',
-    'type.how-to': 'How-to question',
-    'type.how-to.help': 'Advice on how to do something: configuration, tuning, upgrades, integrations.',
-    'type.account-change': 'Account change',
-    'type.account-change.help': 'Add or remove users, or change account details.',
-    'type.maintenance-notice': 'Maintenance notice',
-    'type.maintenance-notice.help': 'Tell support in advance about planned maintenance that may cause new cases.',
-
-    'environment.production.help': 'Serves real users or business processes.',
-    'environment.non-production.help': 'Development, test or staging.',
-
-    'kb.title': 'Knowledge base',
-    'kb.search': 'Search the knowledge base',
-    'kb.placeholder': 'Describe the problem, e.g. “connection timeout”',
-    'kb.hint': 'Results appear as you type. The knowledge base is searched on this computer, also offline.',
-    'kb.noResults': 'No article matches. Try other words, or open a case.',
-    'kb.results': 'Search results',
-    'kb.count': ({ n }) => `${n} ${plural(n, 'article', 'articles')}`,
-    'kb.lang': 'Language',
-    'kb.lang.all': 'All languages',
-    'kb.knownOnly': 'Known issues only',
-    'kb.kind.guide': 'Guide',
-    'kb.kind.faq': 'FAQ',
-    'kb.kind.known-issue': 'Known issue',
-    'kb.community.title': 'Community forum',
-    'kb.community.text': 'General questions and experience from other users:',
-    'kb.community.link': 'open the community forum',
-    'kb.community.caution': 'The forum is for general discussion. Do not post urgent or confidential issues there: file a case instead.',
-    'kb.offlineCopy': 'Offline copy: the portal cannot be reached, so this is the plain text from the local index. The formatted article shows once you are back online.',
-    'kb.updated': 'updated {when}',
-    'kb.searchFailed': 'The search failed',
-    'kb.articleFailed': 'Could not open the article',
-    'kb.sync.idle': ({ n, when }) => `${n} ${plural(n, 'article', 'articles')} · synced ${when}`,
-    'kb.sync.never': 'never',
-    'kb.sync.running': 'Syncing…',
-    'kb.sync.progress': 'Syncing {done} of {total}',
-    'kb.sync.error': 'Last sync failed',
-    'kb.sync.now': 'Sync now',
-    'kb.sync.unknown': 'Sync status unavailable',
-
-    'wizard.title': 'Open a case',
-    'wizard.steps': 'Steps',
-    'wizard.step.type': 'Type',
-    'wizard.step.subject': 'Subject',
-    'wizard.step.environment': 'Environment',
-    'wizard.step.severity': 'Severity',
-    'wizard.step.situation': 'Situation',
-    'wizard.step.callback': 'Callback',
-    'wizard.step.review': 'Review',
-    'wizard.back': 'Back',
-    'wizard.next': 'Next',
-    'wizard.submit': 'Submit case',
-    'wizard.submitting': 'Submitting…',
-    'wizard.submitFailed': 'The case was not submitted',
-    'wizard.saving': 'Saving draft…',
-    'wizard.saved': 'Draft saved',
-    'wizard.saveFailed': 'Draft not saved: {reason}',
-    'wizard.restored': 'Your unfinished case was restored.',
-    'wizard.startOver': 'Start over',
-    'wizard.type.q': 'What do you need?',
-    'wizard.advisory.title': 'Advisory help is not included.',
-    'wizard.advisory.text': 'Your contract includes break/fix support: help when something is broken, plus general best practice. Guidance on evaluating or tuning a deployment, code samples, third-party integrations, migrations and upgrades needs advisory support (projects above 25,000 USD a year). Support never writes your code, makes changes for you or comes on site.',
-    'wizard.subject': 'Subject',
-    'wizard.subject.hint': 'One line that says what is wrong. Matching articles appear below as you type.',
-    'wizard.subject.placeholder': 'e.g. Nodes leave the cluster after the upgrade to 8.2',
-    'wizard.suggest.title': 'These articles may answer it',
-    'wizard.suggest.hint': 'Start typing the subject to see matching articles.',
-    'wizard.suggest.none': 'No matching article.',
-    'wizard.suggest.solved': 'This solved it',
-    'wizard.solved.title': 'Glad that helped',
-    'wizard.solved.text': 'No case was filed. The article “{title}” is in the knowledge base whenever you need it again.',
-    'wizard.environment.q': 'Where does it happen?',
-    'wizard.product': 'Product',
-    'wizard.version': 'Version',
-    'wizard.severity.q': 'How severe is it?',
-    'wizard.severity.intro': 'What your contract allows for this case ({environment}).',
-    'wizard.severity.target': 'First reply within {target}',
-    'wizard.severity.refused': 'Not available. {reason}',
-    'wizard.severity.failed': 'Could not load the severities',
-    'wizard.preview.title': 'If you submit now, the first reply to a {severity} case is due:',
-    'wizard.preview.note': 'Counted by the contract’s business hours, time zone and holidays.',
-    'wizard.preview.failed': 'Could not compute the due time',
-    'wizard.situation': 'Situation',
-    'wizard.situation.hint': 'What happens, what you expected, the exact error messages, and what you tried.',
-    'wizard.situation.placeholder': 'Since 09:40 the ingest nodes log “connection refused”…',
-    'wizard.impact': 'Seriousness',
-    'wizard.impact.hint': 'Separately from the symptoms: what does this mean for your business? Who is affected, what is at stake, is there a deadline?',
-    'wizard.impact.placeholder': 'Order processing for the EU region is stopped…',
-    'wizard.maintenance': 'Maintenance window (your time, {zone})',
-    'wizard.maintenance.start': 'Starts',
-    'wizard.maintenance.end': 'Ends',
-    'wizard.attachments': 'Attachments',
-    'wizard.attachments.hint': 'Diagnostics, logs, screenshots (up to 25 MiB each).',
-    'wizard.uploading': 'Adding…',
-    'wizard.callback.q': 'Would you like a phone call?',
-    'wizard.callback.intro': 'Give one or more windows when you can take a call, in your time ({zone}). Leave the list empty for no call.',
-    'wizard.callback.add': 'Add a time window',
-    'wizard.callback.start': 'From',
-    'wizard.callback.end': 'Until',
-    'wizard.callback.how': 'An engineer calls you back through the vendor’s VoIP tool (voice, video, screen sharing); say in the case if you need another way. Direct dial-in is not offered.',
-    'wizard.review.q': 'Check and submit',
-    'wizard.review.type': 'Type',
-    'wizard.review.where': 'Environment and product',
-    'wizard.review.severity': 'Severity',
-    'wizard.review.maintenance': 'Maintenance window',
-    'wizard.review.callbacks': 'Callback windows',
-    'wizard.review.noCallback': 'No callback requested',
-    'wizard.queued.badge': 'Queued',
-    'wizard.queued.title': 'Your case will be sent when you are back online',
-    'wizard.queued.text': 'It is saved on this computer and goes out as soon as the portal can be reached. The response target counts from when the portal receives it.',
-    'wizard.err.type': 'Choose what you need.',
-    'wizard.err.subject': 'Enter a subject.',
-    'wizard.err.subjectLong': 'Keep the subject to 200 characters.',
-    'wizard.err.environment': 'Choose the environment.',
-    'wizard.err.product': 'Enter the product.',
-    'wizard.err.version': 'Enter the version.',
-    'wizard.err.severityLoading': 'The severities are still loading.',
-    'wizard.err.severity': 'Choose a severity your contract allows.',
-    'wizard.err.situation': 'Describe the situation.',
-    'wizard.err.impact': 'Describe the business impact.',
-    'wizard.err.maintenance': 'Enter when the maintenance starts and ends.',
-    'wizard.err.windowOrder': 'A window must end after it starts.',
-    'wizard.err.callbackIncomplete': 'Complete or remove each callback window.',
-    'wizard.err.callbackPast': 'Callback windows must be in the future.',
-
-    'case.title': 'Case',
-    'case.back': '← All cases',
-    'case.failed': 'Could not load the case',
-    'case.openedBy': 'opened by {name}, {when}',
-    'case.assignee': 'engineer: {name}',
-    'case.unassigned': 'not yet assigned',
-    'case.thread': 'Conversation',
-    'case.engineer': 'Support engineer',
-    'case.pending': 'Not sent yet',
-    'case.reply': 'Reply',
-    'case.reply.placeholder': 'Answer the engineer or add information…',
-    'case.reply.send': 'Send reply',
-    'case.reply.attach': 'Attach files…',
-    'case.reply.sending': 'Sending…',
-    'case.reply.failed': 'The reply was not sent',
-    'case.reply.queued': 'Offline: the reply is queued and will be sent when the connection is back.',
-    'case.closedNoReply': 'This case is closed. Open a new case to follow up.',
-    'case.manage': 'Case',
-    'case.severity': 'Severity',
-    'case.severity.apply': 'Change severity',
-    'case.severity.note': 'The response target is recomputed from when the case was opened.',
-    'case.solve': 'Mark solved',
-    'case.close': 'Close case',
-    'case.actionFailed': 'The change was not made',
-    'case.callback': 'Phone callback',
-    'case.callback.none': 'No callback requested yet.',
-    'case.callback.hint': 'When you can take a call, in your time ({zone}). The vendor calls through its VoIP tool.',
-    'case.callback.request': 'Request a callback',
-    'case.callback.done': 'Callback requested.',
-    'case.attachments': 'Attachments',
-    'case.demoNote': 'Demo portal: engineers reply automatically.',
-
-    'contacts.title': 'Support contacts',
-    'contacts.intro': 'The people of your organisation who may sign in and open cases.',
-    'contacts.name': 'Name',
-    'contacts.email': 'E-mail',
-    'contacts.since': 'Registered',
-    'contacts.key': 'Key contact',
-    'contacts.keyCannotRemove': 'Cannot be removed',
-    'contacts.confirm': 'Remove {name}?',
-    'contacts.failed': 'Could not load the contacts',
-    'contacts.removeFailed': 'The contact was not removed',
-    'contacts.add': 'Register a support contact',
-    'contacts.add.intro': 'They receive a login for this portal. An initial password is shown once.',
-    'contacts.add.submit': 'Register',
-    'contacts.addFailed': 'The contact was not registered',
-    'contacts.added': '{name} is registered.',
-    'contacts.password': 'Initial password (shown once):',
-
-    'settings.title': 'Settings',
-    'settings.language.intro': 'The language of the app and of its notifications.',
-    'settings.alerts': 'Deadline alerts',
-    'settings.alerts.intro': 'A desktop notification before the first reply to an open case is due.',
-    'settings.notifications': 'Show deadline notifications',
-    'settings.lead': 'Notify me',
-    'settings.lead.before': '{d} before',
-    'settings.saved': 'Saved.',
-    'settings.saveFailed': 'The settings were not saved',
-    'settings.failed': 'Could not load the settings',
-    'settings.account': 'Portal and account',
-    'settings.portal': 'Portal',
-    'settings.portal.demo': 'Demo portal (on this computer)',
-    'settings.portal.change': 'Use another portal…',
-    'settings.portal.change.confirm': 'To use another portal, sign out and sign in there.',
-    'settings.signedInAs': 'Signed in as',
-    'settings.signOut': 'Sign out',
-
-    'error.failed': 'Something went wrong',
-    'error.generic': 'The request failed.',
-    'error.unauthorized': 'Your session has ended. Sign in again.',
-    'error.invalid_credentials': 'The e-mail or password is not right.',
-    'error.forbidden': 'Your account may not do this.',
-    'error.not_found': 'It does not exist (any more).',
-    'error.offline': 'You are offline and this is not available on this computer.',
-    'error.rate_limited': 'Too many requests. Wait a moment and try again.',
-    'error.conflict': 'The case changed in the meantime, or it is closed.',
-    'error.portal_unreachable': 'The portal cannot be reached. Check the URL and your connection.',
-    'error.invalid_portal_url': 'Enter the portal address, e.g. https://support.example.com.',
-    'error.too_large': 'The file is too large (up to 25 MiB).',
-    'error.invalid_window': 'Enter a start and an end for the window, the end after the start.',
-    'error.not_signed_in': 'You are not signed in. Sign in again.',
-    'error.timeout': 'The portal did not answer in time. Try again.',
-    'error.protocol': 'The portal gave an answer this app does not understand. Is the portal URL right?',
-    'error.keyring': 'The system keyring is not available, so the sign-in cannot be stored.',
-    'error.storage': 'The local cache could not be read or written.',
-    'error.kb_index': 'The local knowledge base is busy or damaged (another Casewatch may be running).',
-    'settings.lead.at': 'At the deadline',
-  },
-
-  'zh-CN': {
-    'app.title': 'Casewatch',
-    'app.tagline': '值得信赖的支持响应时限',
-    'settings.language': '语言',
-
-    'calc.heading': '响应时限计算器',
-    'calc.intro': '案件的首次回复必须在何时之前送达？选择合同与案件信息，结果会随输入即时更新。',
-    'calc.contract': '合同',
-    'calc.case': '案件',
-    'calc.deployment': '部署类型',
-    'calc.subscription': '订阅级别',
-    'calc.severity': '紧急程度',
-    'calc.environment': '环境',
-    'calc.created': '创建时间',
-    'calc.createdZone': '创建时间所在时区',
-    'calc.createdZone.contract': '合同时区',
-    'calc.createdZone.local': '本机时区（{zone}）',
-    'calc.createdZone.utc': 'UTC',
-    'calc.createdUtc': '即 UTC 时间 {instant}。',
-    'calc.tz': '合同时区',
-    'calc.tz.hint': 'IANA 时区名，例如 Asia/Shanghai',
-    'calc.hours': '工作时间',
-    'calc.hours.hint': '例如 mon-fri 09:00-17:00',
-    'calc.holidays': '节假日',
-    'calc.holidays.hint': '例如 2026-12-25, 2026-12-26',
-    'calc.dayLength': '工作日时长（小时）',
-    'calc.dayLength.hint': '根据工作时间表推算',
-
-    'calc.result': '初始响应',
-    'calc.supportLevel': '支持级别',
-    'calc.target': '响应目标',
-    'calc.dueContract': '截止时间（合同时区）',
-    'calc.dueLocal': '截止时间（您的时区）',
-    'calc.bestEffort': '无保证的响应时间。我们将尽力在{target}内响应（周一至周五）。',
-    'calc.noTarget': '无时间要求',
-    'calc.computing': '计算中…',
-    'calc.none': '—',
-
-    'deployment.cloud': '云托管',
-    'deployment.self-managed': '自管型',
-    'subscription.standard': '标准级',
-    'subscription.gold': '黄金级',
-    'subscription.platinum': '白金级',
-    'subscription.enterprise': '企业级',
-    'subscription.development': '开发级',
-    'environment.production': '生产环境',
-    'environment.non-production': '非生产环境',
-
-    'level.limited': '有限',
-    'level.base': '基本',
-    'level.enhanced': '增强',
-    'level.premium': '特优级',
-    'level.gold': '黄金级（旧版）',
-    'level.platinum': '白金级',
-    'level.enterprise': '企业级',
-    'level.development': '开发级',
-
-    'severity.1': '1 · 紧急',
-    'severity.2': '2 · 高',
-    'severity.3': '3 · 普通',
-    'severity.4': '4 · 开发支持',
-    'severity.1.help': '生产环境无法运行或严重受损，且没有替代方案；收入、安全或品牌已受到影响。',
-    'severity.2.help': '环境仍在运行但容量下降，或迫近的截止日期面临风险；收入、安全或品牌受到威胁。',
-    'severity.3.help': '默认级别。某些功能未达到预期效果，或对部署有一般性疑问。',
-    'severity.4.help': '仅适用于非生产环境案件。没有时间要求（开发级订阅的响应目标除外）。',
-
-    'target.minutes': ({ n }) => `${n} 分钟，全天候`,
-    'target.hours': ({ n }) => `${n} 个小时，全天候`,
-    'target.business_hours': ({ n }) => `工作时间 ${n} 个小时`,
-    'target.business_days': ({ n }) => `${n} 个工作日`,
-
-    'weekday.0': '周日',
-    'weekday.1': '周一',
-    'weekday.2': '周二',
-    'weekday.3': '周三',
-    'weekday.4': '周四',
-    'weekday.5': '周五',
-    'weekday.6': '周六',
-
-    'error.title': '无法计算截止时间',
-    'error.not_supported': '该部署类型不提供此订阅级别。',
-    'error.severity_not_allowed': '此合同不能提交该紧急程度的案件。',
-    'error.severity_requires_production': '紧急程度 1 表示生产环境宕机：请选择生产环境，或选择较低的紧急程度。',
-    'error.invalid_argument': '部分输入无效；下方的详细信息指出了具体是哪一项。',
-    'error.callback_not_included': '此合同不包含电话回电服务。',
-    'error.missing_created': '请输入案件的创建时间。',
-    'error.no_backend': 'Casewatch 后端不可用；请在 Casewatch 应用中打开此页面。',
-    'error.invalid_request': '表单内容无法发送给计算器。',
-    'error.unknown': '计算器拒绝了此输入。',
-
-    'nav.label': '主导航',
-    'nav.welcome': '登录',
-    'nav.home': '首页',
-    'nav.kb': '知识库',
-    'nav.newCase': '新建案件',
-    'nav.contacts': '联系人',
-    'nav.settings': '设置',
-    'nav.calculator': '响应时限计算器',
-
-    'common.loading': '加载中…',
-    'common.demo': '演示',
-    'common.offline': '离线',
-    'common.offlineCached': '离线：显示的是上次同步的内容。连接恢复后会发送您的更改。',
-    'common.yes': '是',
-    'common.no': '否',
-    'common.none': '无',
-    'common.remove': '移除',
-    'common.cancel': '取消',
-    'common.close': '关闭',
-
-    'dur.d': '{n} 天',
-    'dur.h': '{n} 小时',
-    'dur.m': '{n} 分钟',
-    'dur.lt1m': '不到 1 分钟',
-    'countdown.left': '首次回复剩余 {d}',
-    'countdown.overdue': '已超时 {d}',
-
-    'deadline.aria': '已用响应目标时间：{percent}%',
-    'deadline.breached': '已违反响应目标 — 超时 {d}',
-    'deadline.responded': '已收到首次回复',
-    'deadline.noTarget': '无响应时间要求',
-    'deadline.bestEffort': '无保证的响应时间；将尽力在{target}内响应（周一至周五）',
-    'deadline.local': '您的时间',
-    'deadline.contract': '合同时间',
-    'target.none': '无目标',
-
-    'welcome.title': '欢迎使用 Casewatch',
-    'welcome.intro': '跟进您的支持案件，随时了解首次回复的截止时间。',
-    'welcome.login.title': '登录您的支持门户',
-    'welcome.login.intro': '请使用贵组织主要联系人为您注册的支持联系人账户。',
-    'welcome.login.portal': '门户网址',
-    'welcome.login.email': '电子邮箱',
-    'welcome.login.password': '密码',
-    'welcome.login.submit': '登录',
-    'welcome.login.busy': '正在登录…',
-    'welcome.login.failed': '无法登录',
-    'welcome.demo.title': '体验演示门户',
-    'welcome.demo.intro': '一个运行在本机上的支持门户，其中的组织和案件均为虚构。您在其中的任何操作都不会发送给真实的供应商。',
-    'welcome.demo.accounts': '演示账户',
-    'welcome.demo.start': '打开演示门户',
-    'welcome.demo.busy': '正在启动演示…',
-    'welcome.demo.failed': '无法启动演示门户',
-    'welcome.demo.unavailable': '此版本不提供演示门户。',
-    'welcome.calculator': '只想知道回复何时到期？',
-
-    'home.level': '支持级别',
-    'home.kind': '支持类型',
-    'home.callback': '电话回电',
-    'home.callback.yes': '通过供应商的 VoIP 工具预约回电',
-    'home.callback.no': '此合同不包含',
-    'home.hours': '工作时间',
-    'home.holidays': '{n} 个节假日',
-    'home.yourZone': '您位于 {zone}',
-    'home.noOrg': '您的组织',
-    'home.signedInAs': '当前登录：{name}（{email}）',
-    'home.waitingOnUs': '等待我方处理',
-    'home.waitingOnUs.hint': '下一步由支持工程师回复。',
-    'home.waitingOnYou': '等待您处理',
-    'home.waitingOnYou.hint': '工程师需要您提供信息：回复后案件才能继续。',
-    'home.emptyUs': '没有等待支持团队处理的案件。',
-    'home.emptyYou': '没有等待您处理的案件。',
-    'home.done': '已解决和已关闭',
-    'home.casesFailed': '无法加载案件',
-    'home.queued': '尚未发送',
-    'home.queued.hint': '已保存在本机。门户可以连接时 Casewatch 会立即发送；响应目标从门户收到时开始计算。',
-    'home.queued.pending': '等待发送',
-    'home.queued.attempts': '已尝试 {n} 次',
-    'home.queued.failed': '门户拒绝了此案件',
-    'home.queued.sendNow': '立即发送',
-    'home.queued.sending': '正在发送…',
-    'home.queued.stillOffline': '仍然无法连接门户。Casewatch 会继续尝试。',
-    'home.queued.remove': '删除',
-    'home.queued.removeConfirm': '要从本机删除这个被拒绝的案件吗？其内容将丢失。',
-
-    'kind.break-fix': '故障修复',
-    'kind.break-fix.help': '出现故障时提供帮助，以及一般性最佳实践',
-    'kind.advisory': '故障修复和咨询',
-    'kind.advisory.help': '另含评估、调优、集成、迁移和升级方面的指导',
-
-    'status.waiting-on-vendor': '等待我方处理',
-    'status.waiting-on-customer': '等待您处理',
-    'status.solved': '已解决',
-    'status.closed': '已关闭',
-
-    'type.problem': '问题',
-    'type.problem.help': '某些功能出现故障或行为异常，包括疑似缺陷。',
-    'type.feature-request': '功能请求',
-    'type.feature-request.help': '请求产品目前尚不具备的功能。',
-    'type.how-to': '操作咨询',
-    'type.how-to.help': '咨询如何完成某项工作：配置、调优、升级、集成。',
-    'type.account-change': '账户变更',
-    'type.account-change.help': '添加或移除用户，或更改账户信息。',
-    'type.maintenance-notice': '维护通知',
-    'type.maintenance-notice.help': '提前告知支持团队可能引发新案件的计划维护。',
-
-    'environment.production.help': '服务于真实用户或业务流程。',
-    'environment.non-production.help': '开发、测试或预发布环境。',
-
-    'kb.title': '知识库',
-    'kb.search': '搜索知识库',
-    'kb.placeholder': '描述问题，例如“连接超时”',
-    'kb.hint': '输入时即显示结果。知识库在本机上搜索，离线也可用。',
-    'kb.noResults': '没有匹配的文章。请尝试其他关键词，或新建案件。',
-    'kb.results': '搜索结果',
-    'kb.count': '{n} 篇文章',
-    'kb.lang': '语言',
-    'kb.lang.all': '所有语言',
-    'kb.knownOnly': '仅显示已知问题',
-    'kb.kind.guide': '指南',
-    'kb.kind.faq': '常见问题',
-    'kb.kind.known-issue': '已知问题',
-    'kb.community.title': '社区论坛',
-    'kb.community.text': '想和其他用户交流使用经验？',
-    'kb.community.link': '打开社区论坛',
-    'kb.community.caution': '论坛仅用于一般讨论。紧急或涉及机密的问题请勿在论坛发布，请提交案件。',
-    'kb.offlineCopy': '离线副本：门户暂时无法连接，这里显示本机索引中的纯文本。联网后可查看完整格式。',
-    'kb.updated': '更新于 {when}',
-    'kb.searchFailed': '搜索失败',
-    'kb.articleFailed': '无法打开文章',
-    'kb.sync.idle': '{n} 篇文章 · 同步于 {when}',
-    'kb.sync.never': '从未同步',
-    'kb.sync.running': '正在同步…',
-    'kb.sync.progress': '正在同步 {done}/{total}',
-    'kb.sync.error': '上次同步失败',
-    'kb.sync.now': '立即同步',
-    'kb.sync.unknown': '无法获取同步状态',
-
-    'wizard.title': '新建案件',
-    'wizard.steps': '步骤',
-    'wizard.step.type': '类型',
-    'wizard.step.subject': '主题',
-    'wizard.step.environment': '环境',
-    'wizard.step.severity': '紧急程度',
-    'wizard.step.situation': '情况',
-    'wizard.step.callback': '回电',
-    'wizard.step.review': '确认',
-    'wizard.back': '上一步',
-    'wizard.next': '下一步',
-    'wizard.submit': '提交案件',
-    'wizard.submitting': '正在提交…',
-    'wizard.submitFailed': '案件未提交',
-    'wizard.saving': '正在保存草稿…',
-    'wizard.saved': '草稿已保存',
-    'wizard.saveFailed': '草稿未保存：{reason}',
-    'wizard.restored': '已恢复您未完成的案件。',
-    'wizard.startOver': '重新开始',
-    'wizard.type.q': '您需要什么帮助？',
-    'wizard.advisory.title': '不包含咨询支持。',
-    'wizard.advisory.text': '您的合同包含故障修复支持：出现故障时提供帮助，以及一般性最佳实践。部署评估或调优指导、代码示例、第三方集成、迁移和升级需要咨询支持（项目年支出超过 25,000 美元）。支持团队不会为您编写代码、代您进行更改或上门服务。',
-    'wizard.subject': '主题',
-    'wizard.subject.hint': '用一句话说明出了什么问题。输入时下方会显示相关文章。',
-    'wizard.subject.placeholder': '例如：升级到 8.2 后节点退出集群',
-    'wizard.suggest.title': '这些文章或许能解决您的问题',
-    'wizard.suggest.hint': '输入主题即可查看相关文章。',
-    'wizard.suggest.none': '没有匹配的文章。',
-    'wizard.suggest.solved': '问题已解决',
-    'wizard.solved.title': '很高兴能帮到您',
-    'wizard.solved.text': '未提交任何案件。需要时可随时在知识库中找到文章“{title}”。',
-    'wizard.environment.q': '问题发生在哪里？',
-    'wizard.product': '产品',
-    'wizard.version': '版本',
-    'wizard.severity.q': '问题有多严重？',
-    'wizard.severity.intro': '您的合同对此案件（{environment}）允许的选项。',
-    'wizard.severity.target': '首次回复时限：{target}',
-    'wizard.severity.refused': '不可选。{reason}',
-    'wizard.severity.failed': '无法加载紧急程度',
-    'wizard.preview.title': '如果现在提交，{severity}案件的首次回复截止时间为：',
-    'wizard.preview.note': '按合同的工作时间、时区和节假日计算。',
-    'wizard.preview.failed': '无法计算截止时间',
-    'wizard.situation': '情况',
-    'wizard.situation.hint': '发生了什么、您预期的结果、确切的错误信息，以及您已尝试的操作。',
-    'wizard.situation.placeholder': '自 09:40 起，数据摄取节点记录“connection refused”…',
-    'wizard.impact': '严重性',
-    'wizard.impact.hint': '与症状分开说明：这对您的业务意味着什么？谁受到影响、有什么风险、是否有截止日期？',
-    'wizard.impact.placeholder': '欧洲区的订单处理已停止…',
-    'wizard.maintenance': '维护时段（您的时间，{zone}）',
-    'wizard.maintenance.start': '开始',
-    'wizard.maintenance.end': '结束',
-    'wizard.attachments': '附件',
-    'wizard.attachments.hint': '诊断信息、日志、截图（每个文件最大 25 MiB）。',
-    'wizard.uploading': '正在添加…',
-    'wizard.callback.q': '需要电话回电吗？',
-    'wizard.callback.intro': '请给出一个或多个您方便接听电话的时段，按您的时间（{zone}）填写。不需要回电请留空。',
-    'wizard.callback.add': '添加时段',
-    'wizard.callback.start': '从',
-    'wizard.callback.end': '至',
-    'wizard.callback.how': '工程师将通过供应商的 VoIP 工具（语音、视频、屏幕共享）回电；如需其他方式，请在案件中说明。不提供直接拨入。',
-    'wizard.review.q': '检查并提交',
-    'wizard.review.type': '类型',
-    'wizard.review.where': '环境和产品',
-    'wizard.review.severity': '紧急程度',
-    'wizard.review.maintenance': '维护时段',
-    'wizard.review.callbacks': '回电时段',
-    'wizard.review.noCallback': '未请求回电',
-    'wizard.queued.badge': '排队中',
-    'wizard.queued.title': '恢复联网后将发送您的案件',
-    'wizard.queued.text': '案件已保存在本机，一旦可以连接门户即会发送。响应目标从门户收到案件时开始计算。',
-    'wizard.err.type': '请选择您需要的帮助类型。',
-    'wizard.err.subject': '请输入主题。',
-    'wizard.err.subjectLong': '主题不能超过 200 个字符。',
-    'wizard.err.environment': '请选择环境。',
-    'wizard.err.product': '请输入产品。',
-    'wizard.err.version': '请输入版本。',
-    'wizard.err.severityLoading': '紧急程度仍在加载。',
-    'wizard.err.severity': '请选择合同允许的紧急程度。',
-    'wizard.err.situation': '请描述情况。',
-    'wizard.err.impact': '请描述对业务的影响。',
-    'wizard.err.maintenance': '请输入维护的开始和结束时间。',
-    'wizard.err.windowOrder': '时段的结束时间必须晚于开始时间。',
-    'wizard.err.callbackIncomplete': '请填写完整或移除每个回电时段。',
-    'wizard.err.callbackPast': '回电时段必须在将来。',
-
-    'case.title': '案件',
-    'case.back': '← 所有案件',
-    'case.failed': '无法加载案件',
-    'case.openedBy': '由 {name} 创建于 {when}',
-    'case.assignee': '工程师：{name}',
-    'case.unassigned': '尚未分配',
-    'case.thread': '对话',
-    'case.engineer': '支持工程师',
-    'case.pending': '尚未发送',
-    'case.reply': '回复',
-    'case.reply.placeholder': '回复工程师或补充信息…',
-    'case.reply.send': '发送回复',
-    'case.reply.attach': '添加附件…',
-    'case.reply.sending': '正在发送…',
-    'case.reply.failed': '回复未发送',
-    'case.reply.queued': '离线：回复已排队，连接恢复后将发送。',
-    'case.closedNoReply': '此案件已关闭。如需跟进，请新建案件。',
-    'case.manage': '案件',
-    'case.severity': '紧急程度',
-    'case.severity.apply': '更改紧急程度',
-    'case.severity.note': '响应目标将从案件创建时间起重新计算。',
-    'case.solve': '标记为已解决',
-    'case.close': '关闭案件',
-    'case.actionFailed': '更改未完成',
-    'case.callback': '电话回电',
-    'case.callback.none': '尚未请求回电。',
-    'case.callback.hint': '您方便接听电话的时段，按您的时间（{zone}）填写。供应商将通过其 VoIP 工具回电。',
-    'case.callback.request': '请求回电',
-    'case.callback.done': '已请求回电。',
-    'case.attachments': '附件',
-    'case.demoNote': '演示门户：工程师会自动回复。',
-
-    'contacts.title': '支持联系人',
-    'contacts.intro': '贵组织中可以登录并创建案件的人员。',
-    'contacts.name': '姓名',
-    'contacts.email': '电子邮箱',
-    'contacts.since': '注册时间',
-    'contacts.key': '主要联系人',
-    'contacts.keyCannotRemove': '不可移除',
-    'contacts.confirm': '移除 {name}？',
-    'contacts.failed': '无法加载联系人',
-    'contacts.removeFailed': '联系人未移除',
-    'contacts.add': '注册支持联系人',
-    'contacts.add.intro': '对方将获得此门户的登录账户。初始密码只显示一次。',
-    'contacts.add.submit': '注册',
-    'contacts.addFailed': '联系人未注册',
-    'contacts.added': '{name} 已注册。',
-    'contacts.password': '初始密码（仅显示一次）：',
-
-    'settings.title': '设置',
-    'settings.language.intro': '应用及其通知所使用的语言。',
-    'settings.alerts': '截止时间提醒',
-    'settings.alerts.intro': '在未结案件的首次回复到期之前显示桌面通知。',
-    'settings.notifications': '显示截止时间通知',
-    'settings.lead': '提醒时间',
-    'settings.lead.before': '提前 {d}',
-    'settings.saved': '已保存。',
-    'settings.saveFailed': '设置未保存',
-    'settings.failed': '无法加载设置',
-    'settings.account': '门户和账户',
-    'settings.portal': '门户',
-    'settings.portal.demo': '演示门户（在本机运行）',
-    'settings.portal.change': '使用其他门户…',
-    'settings.portal.change.confirm': '要使用其他门户，请先退出登录，再在该门户登录。',
-    'settings.signedInAs': '当前登录',
-    'settings.signOut': '退出登录',
-
-    'error.failed': '出现问题',
-    'error.generic': '请求失败。',
-    'error.unauthorized': '您的会话已结束，请重新登录。',
-    'error.invalid_credentials': '电子邮箱或密码不正确。',
-    'error.forbidden': '您的账户无权执行此操作。',
-    'error.not_found': '该项不存在（或已被删除）。',
-    'error.offline': '您处于离线状态，本机上没有此内容。',
-    'error.rate_limited': '请求过多，请稍后再试。',
-    'error.conflict': '案件已被更改或已关闭。',
-    'error.portal_unreachable': '无法连接门户。请检查网址和网络连接。',
-    'error.invalid_portal_url': '请输入门户地址，例如 https://support.example.com。',
-    'error.too_large': '文件过大（最大 25 MiB）。',
-    'error.invalid_window': '请输入时段的开始和结束时间，结束时间须晚于开始时间。',
-    'error.not_signed_in': '您尚未登录，请重新登录。',
-    'error.timeout': '门户未及时响应，请重试。',
-    'error.protocol': '门户返回了本应用无法识别的响应。门户网址是否正确？',
-    'error.keyring': '系统密钥环不可用，无法保存登录信息。',
-    'error.storage': '无法读写本地缓存。',
-    'error.kb_index': '本地知识库正忙或已损坏（可能有另一个 Casewatch 正在运行）。',
-    'settings.lead.at': '到期时',
-  },
-};
+/** @typedef {Record<string, string>} Catalogue */
+/** @typedef {Record<string, string | number>} Params */
 
 /** The languages the UI offers, in menu order. */
 export const LANGUAGES = [
@@ -822,9 +25,38 @@ export const LANGUAGES = [
   { code: 'zh-CN', label: '简体中文' },
 ];
 
+/**
+ * The loaded catalogues by language code (empty until `loadStrings` resolves).
+ * @type {Record<string, Catalogue>}
+ */
+export const STRINGS = Object.fromEntries(LANGUAGES.map((l) => [l.code, {}]));
+
 const STORAGE_KEY = 'casewatch.language';
 const EVENT = 'cw-language-change';
 
+/**
+ * Reads one language's catalogue in the webview: the JSON file next to this module.
+ * @param {string} code
+ * @returns {Promise<Catalogue>}
+ */
+async function fetchCatalogue(code) {
+  const response = await fetch(new URL(`./i18n/${code}.json`, import.meta.url));
+  if (!response.ok) throw new Error(`strings for ${code}: HTTP ${response.status}`);
+  return response.json();
+}
+
+/**
+ * Loads every language's catalogue into `STRINGS`. Call once before the first render.
+ * @param {(code: string) => Catalogue | Promise<Catalogue>} [read] how to read one language
+ *   (the default fetches `./i18n/<code>.json`; tests read the files from disk)
+ * @returns {Promise<void>}
+ */
+export async function loadStrings(read = fetchCatalogue) {
+  const loaded = await Promise.all(LANGUAGES.map(async (l) => [l.code, await read(l.code)]));
+  for (const [code, table] of loaded) Object.assign(STRINGS[code], table);
+}
+
+/** @returns {string} */
 function initialLanguage() {
   let stored = null;
   try {
@@ -839,27 +71,58 @@ function initialLanguage() {
 
 let current = initialLanguage();
 
-/** The active language code (`en` or `zh-CN`). */
+/**
+ * The active language code (`en` or `zh-CN`).
+ * @returns {string}
+ */
 export function language() {
   return current;
 }
 
-/** True when `key` has a translation in the active language. */
+/**
+ * True when `key` has a translation in the active language.
+ * @param {string} key
+ * @returns {boolean}
+ */
 export function has(key) {
   return Object.prototype.hasOwnProperty.call(STRINGS[current], key);
 }
 
-/** Translates `key`, filling `{name}` placeholders from `params`. Unknown keys show themselves. */
+/**
+ * The raw catalogue value for `key` in `table`, taking the singular form when `n` is 1.
+ * @param {Catalogue} table
+ * @param {string} key
+ * @param {Params} params
+ * @returns {string | undefined}
+ */
+function lookup(table, key, params) {
+  if (params.n !== undefined && Number(params.n) === 1 && table[`${key}.one`] !== undefined) {
+    return table[`${key}.one`];
+  }
+  return table[key];
+}
+
+/**
+ * Translates `key`, filling `{name}` placeholders from `params`. Unknown keys show themselves.
+ * @param {string} key
+ * @param {Params} [params]
+ * @returns {string}
+ */
 export function t(key, params = {}) {
-  const value = STRINGS[current][key] ?? STRINGS.en[key];
+  const value = lookup(STRINGS[current], key, params) ?? lookup(STRINGS.en, key, params);
   if (value === undefined) return key;
-  if (typeof value === 'function') return value(params);
   return value.replace(/\{(\w+)\}/g, (whole, name) =>
     Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole,
   );
 }
 
-/** Translates `key` in the language `code` (for text shown in both languages at once). */
+/**
+ * Translates `key` in the language `code` (for text shown in both languages at once).
+ * @param {string} code
+ * @param {string} key
+ * @param {Params} [params]
+ * @returns {string}
+ */
 export function tIn(code, key, params = {}) {
   const saved = current;
   current = STRINGS[code] ? code : saved;
@@ -870,7 +133,10 @@ export function tIn(code, key, params = {}) {
   }
 }
 
-/** Switches the language, remembers it, and tells every component to re-render. */
+/**
+ * Switches the language, remembers it, and tells every component to re-render.
+ * @param {string} code
+ */
 export function setLanguage(code) {
   if (!STRINGS[code] || code === current) return;
   current = code;
@@ -883,7 +149,11 @@ export function setLanguage(code) {
   window.dispatchEvent(new CustomEvent(EVENT, { detail: { language: code } }));
 }
 
-/** Calls `listener` after every language switch; returns a function that unsubscribes. */
+/**
+ * Calls `listener` after every language switch; returns a function that unsubscribes.
+ * @param {(event: Event) => void} listener
+ * @returns {() => void}
+ */
 export function onLanguageChange(listener) {
   window.addEventListener(EVENT, listener);
   return () => window.removeEventListener(EVENT, listener);
@@ -892,11 +162,18 @@ export function onLanguageChange(listener) {
 /**
  * Fills static text under `root`: `data-i18n` sets the text content, `data-i18n-placeholder`
  * the placeholder, `data-i18n-title` the tooltip.
+ * @param {ParentNode} root
  */
 export function translateTree(root) {
-  for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
-  for (const el of root.querySelectorAll('[data-i18n-placeholder]')) {
-    el.placeholder = t(el.dataset.i18nPlaceholder);
+  for (const el of root.querySelectorAll('[data-i18n]')) {
+    if (el instanceof HTMLElement) el.textContent = t(el.dataset.i18n ?? '');
   }
-  for (const el of root.querySelectorAll('[data-i18n-title]')) el.title = t(el.dataset.i18nTitle);
+  for (const el of root.querySelectorAll('[data-i18n-placeholder]')) {
+    if (el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement) {
+      el.placeholder = t(el.dataset.i18nPlaceholder ?? '');
+    }
+  }
+  for (const el of root.querySelectorAll('[data-i18n-title]')) {
+    if (el instanceof HTMLElement) el.title = t(el.dataset.i18nTitle ?? '');
+  }
 }

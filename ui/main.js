@@ -5,7 +5,7 @@
 // contact only), #/settings, #/calculator (always reachable, signed in or not). Screens that
 // need a session send a signed-out user to #/welcome.
 
-import { language, onLanguageChange, t, translateTree } from './i18n.js';
+import { language, loadStrings, onLanguageChange, t, translateTree } from './i18n.js';
 import { ROUTES, allowed, parseRoute, resolveRoute } from './lib/router.js';
 import { externalTarget } from './lib/links.js';
 import { linkOpen } from './api.js';
@@ -68,6 +68,8 @@ function applyLanguage() {
   renderChrome();
 }
 
+// The catalogue must be in before anything is drawn; if it cannot be read, the keys show.
+await loadStrings().catch((error) => console.error('strings not loaded', error));
 applyLanguage();
 onLanguageChange(applyLanguage);
 onSessionChange(() => {

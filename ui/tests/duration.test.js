@@ -1,3 +1,4 @@
+import './strings.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { countdownText, formatDuration, secondsUntil, splitDuration } from '../lib/duration.js';

@@ -1,3 +1,4 @@
+import './strings.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dueLines, instantIn, instantLine, offsetTimestampLine, wallInputToInstant, windowLines } from '../lib/zones.js';
