@@ -2,6 +2,7 @@
 // textContent: no string of HTML from data ever reaches innerHTML, except the bodies the Rust
 // side rendered and sanitised (`setTrustedHtml`, used for `*_html` fields only).
 
+import { severityDefinition, severityLabel } from './form-rules.js';
 import { has, t } from './i18n.js';
 
 /**
@@ -73,9 +74,9 @@ export function badge(text, tone = 'neutral', extra = {}) {
   return h('span', { class: `badge badge--${tone}`, ...extra }, text);
 }
 
-/** A severity pill "S1 · Urgent". */
+/** A severity pill "1 · Urgent" (name and definition from the core's form rules). */
 export function severityPill(severity) {
-  return h('span', { class: `sev sev--${severity}`, title: t(`severity.${severity}.help`) }, t(`severity.${severity}`));
+  return h('span', { class: `sev sev--${severity}`, title: severityDefinition(severity) }, severityLabel(severity));
 }
 
 /** The status of a case as a pill. */

@@ -9,6 +9,7 @@ import { language, loadStrings, onLanguageChange, t, translateTree } from './i18
 import { ROUTES, allowed, parseRoute, resolveRoute } from './lib/router.js';
 import { externalTarget } from './lib/links.js';
 import { linkOpen } from './api.js';
+import { loadFormRules } from './form-rules.js';
 import { onConnectivityChange, onSessionChange, refreshSession, session } from './state.js';
 import './components/language-switch.js';
 import './components/deadline-calculator.js';
@@ -90,7 +91,9 @@ document.addEventListener('click', (event) => {
   linkOpen(target).catch((error) => console.warn('link not opened', error));
 });
 
-refreshSession().finally(() => {
+// The core's case-form rules (severity names among them) are read once, beside the session; a
+// failure leaves them unloaded and the wizard asks again when it opens.
+Promise.all([refreshSession(), loadFormRules().catch((error) => console.warn('form rules not loaded', error))]).finally(() => {
   started = true;
   document.body.dataset.ready = 'true';
   route();

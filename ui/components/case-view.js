@@ -2,9 +2,11 @@
 // thread (comment bodies rendered and sanitised in Rust), attachments, a reply box, and the
 // actions a contact may take: change the severity, mark solved or close, request a callback.
 
-import { attachmentOpen, attachmentStage, attachmentUnstage, caseCallback, caseGet, caseReply, caseUpdate, onCasesChanged } from '../api.js';
+import { attachmentOpen, attachmentStage, attachmentUnstage, caseCallback, caseGet, caseReply, caseUpdate, onCasesChanged, severityChoices } from '../api.js';
 import { badge, errorBox, errorText, h, loading, setTrustedHtml, severityPill, statusPill } from '../dom.js';
+import { severityLabel, severityNumbers } from '../form-rules.js';
 import { onLanguageChange, t } from '../i18n.js';
+import { isOpen } from '../lib/cases.js';
 import { instantLine, wallInputToInstant, windowLines } from '../lib/zones.js';
 import { contractZone, entitlements, handleAuthError, session, setOffline } from '../state.js';
 import { localZone } from '../time.js';
@@ -43,11 +45,30 @@ class CaseView extends HTMLElement {
       this.answer = await caseGet(this.number);
       this.error = null;
       setOffline(this.answer.offline);
+      this.loadSeverityChoices(this.answer.case);
     } catch (error) {
       if (handleAuthError(error)) return;
       this.error = error;
     }
     if (this.isConnected) this.render();
+  }
+
+  /**
+   * Which severities the core allows for this case (`severity_choices`), asked once per
+   * environment and type; until the answer is in, the contract's list stands in.
+   */
+  async loadSeverityChoices(c) {
+    const key = `${c.environment}/${c.type}`;
+    if (this.choicesKey === key) return;
+    this.choicesKey = key;
+    try {
+      const answer = await severityChoices(c.environment, c.type);
+      this.allowedSeverities = (answer.choices ?? []).filter((x) => x.allowed).map((x) => x.severity);
+    } catch {
+      this.allowedSeverities = null;
+      return;
+    }
+    if (this.isConnected && this.answer) this.render();
   }
 
   async sendReply() {
@@ -127,7 +148,7 @@ class CaseView extends HTMLElement {
       return;
     }
     const c = this.answer.case;
-    const open = c.status === 'waiting-on-vendor' || c.status === 'waiting-on-customer';
+    const open = isOpen(c);
     const bar = document.createElement('cw-deadline-bar');
     bar.data = {
       deadline: c.deadline,
@@ -300,16 +321,17 @@ class CaseView extends HTMLElement {
   side(c) {
     const ent = entitlements();
     const closed = c.status === 'closed';
-    const allowed = ent?.severities ?? [1, 2, 3, 4];
+    const allowed = this.allowedSeverities ?? ent?.severities ?? severityNumbers();
+    const numbers = severityNumbers();
     const sevSelect = h(
       'select',
       { dataset: { testid: 'case-severity' }, disabled: closed },
-      [1, 2, 3, 4].map((n) =>
+      (numbers.length ? numbers : [c.severity]).map((n) =>
         h('option', {
           value: String(n),
-          disabled: !allowed.includes(n) || (n === 1 && c.environment === 'non-production'),
+          disabled: !allowed.includes(n),
           selected: c.severity === n,
-          text: t(`severity.${n}`),
+          text: severityLabel(n),
         }),
       ),
     );

@@ -21,10 +21,10 @@ import {
   severityChoices,
 } from '../api.js';
 import { badge, errorBox, errorText, h, loading, targetText } from '../dom.js';
-import { language, onLanguageChange, t, tIn } from '../i18n.js';
+import { language, onLanguageChange, t } from '../i18n.js';
 import { debounce, latest } from '../lib/latest.js';
+import { formRules, loadFormRules, severityDefinition, severityLabel } from '../form-rules.js';
 import {
-  CASE_TYPES,
   draftHasContent,
   draftToStored,
   emptyDraft,
@@ -33,6 +33,7 @@ import {
   nextStep,
   pickSeverity,
   previousStep,
+  problemParams,
   restoreDraft,
   resumeStep,
   stepProblems,
@@ -92,6 +93,10 @@ class CaseWizard extends HTMLElement {
       .catch((error) => {
         handleAuthError(error);
       })
+      .then(() => loadFormRules())
+      .catch((error) => {
+        this.rulesError = error;
+      })
       .finally(() => {
         this.ready = true;
         if (!this.isConnected) return;
@@ -111,6 +116,7 @@ class CaseWizard extends HTMLElement {
 
   ctx() {
     return {
+      rules: formRules(),
       allowedSeverities: this.choices ? this.choices.filter((c) => c.allowed).map((c) => c.severity) : null,
       zone: localZone(),
       nowMs: Date.now(),
@@ -329,7 +335,9 @@ class CaseWizard extends HTMLElement {
         ),
       ),
     );
-    const body = this.ready ? this.stepView() : loading();
+    let body = loading();
+    if (this.ready && !formRules()) body = errorBox(this.rulesError ?? { code: 'unknown', message: '' }, { title: t('wizard.rules.failed') });
+    else if (this.ready) body = this.stepView();
     this.footerStatus = h('span', { class: 'wizard__saved muted', dataset: { testid: 'wizard-draft-status' } });
     const isLast = this.step === this.steps[this.steps.length - 1];
     const footer = h(
@@ -386,7 +394,7 @@ class CaseWizard extends HTMLElement {
           ? h(
               'ul',
               { class: 'problems', role: 'alert', dataset: { testid: 'wizard-problems' } },
-              this.problems.map((key) => h('li', { text: t(key) })),
+              this.problems.map((key) => h('li', { text: t(key, problemParams(formRules())) })),
             )
           : null,
         footer,
@@ -447,7 +455,7 @@ class CaseWizard extends HTMLElement {
           h(
             'div',
             { class: 'choices', role: 'radiogroup' },
-            CASE_TYPES.map((type) =>
+            (formRules()?.case_types ?? []).map((type) =>
               this.choice('case-type', type, this.draft.type === type, `wizard-type-${type}`, t(`type.${type}`), t(`type.${type}.help`), () => {
                 this.draft.type = type;
                 this.changed();
@@ -466,7 +474,7 @@ class CaseWizard extends HTMLElement {
             'wizard.subject',
             this.input('subject', {
               type: 'text',
-              maxlength: '200',
+              maxlength: formRules()?.subject_max,
               autocomplete: 'off',
               dataset: { testid: 'wizard-subject' },
               placeholder: t('wizard.subject.placeholder'),
@@ -491,7 +499,7 @@ class CaseWizard extends HTMLElement {
           h(
             'div',
             { class: 'choices choices--two', role: 'radiogroup' },
-            ['production', 'non-production'].map((env) =>
+            (formRules()?.environments ?? []).map((env) =>
               this.choice('environment', env, this.draft.environment === env, `wizard-environment-${env}`, t(`environment.${env}`), t(`environment.${env}.help`), () => {
                 this.draft.environment = env;
                 this.choices = null;
@@ -590,7 +598,7 @@ class CaseWizard extends HTMLElement {
         { class: 'choices', role: 'radiogroup' },
         this.choices.map((c) => {
           const extra = [
-            h('span', { class: 'choice__desc choice__desc--other', lang: other, text: tIn(other, `severity.${c.severity}.help`) }),
+            h('span', { class: 'choice__desc choice__desc--other', lang: other, text: severityDefinition(c.severity, other) }),
             c.allowed
               ? h('span', { class: 'choice__target', text: c.target ? t('wizard.severity.target', { target: targetText(c.target) }) : c.best_effort ? t('deadline.bestEffort', { target: targetText(c.best_effort) }) : t('deadline.noTarget') })
               : h('span', { class: 'choice__reason', dataset: { testid: `wizard-severity-${c.severity}-reason` } }, t('wizard.severity.refused', { reason: errorText(c.refusal) }), c.refusal?.message ? h('span', { class: 'choice__detail', text: c.refusal.message }) : null),
@@ -600,8 +608,8 @@ class CaseWizard extends HTMLElement {
             String(c.severity),
             this.draft.severity === c.severity,
             `wizard-severity-${c.severity}`,
-            t(`severity.${c.severity}`),
-            t(`severity.${c.severity}.help`),
+            severityLabel(c.severity),
+            severityDefinition(c.severity),
             () => {
               this.draft.severity = c.severity;
               this.changed();
@@ -625,7 +633,7 @@ class CaseWizard extends HTMLElement {
     else if (p.due_at) {
       const lines = dueLines(p.due_at, p.time_zone ?? contractZone(), t);
       children = [
-        h('strong', { text: t('wizard.preview.title', { severity: t(`severity.${p.severity}`) }) }),
+        h('strong', { text: t('wizard.preview.title', { severity: severityLabel(p.severity) }) }),
         h('span', { class: 'muted', text: ` ${targetText(p.target)}` }),
         h(
           'ul',
@@ -787,7 +795,7 @@ class CaseWizard extends HTMLElement {
         row(t('wizard.review.type'), d.type ? t(`type.${d.type}`) : '—'),
         row(t('wizard.subject'), d.subject),
         row(t('wizard.review.where'), `${t(`environment.${d.environment}`)} · ${d.product} ${d.version_text}`),
-        row(t('wizard.review.severity'), d.severity ? t(`severity.${d.severity}`) : '—'),
+        row(t('wizard.review.severity'), d.severity ? severityLabel(d.severity) : '—'),
         row(t('wizard.situation'), h('span', { class: 'pre', text: d.situation })),
         row(t('wizard.impact'), h('span', { class: 'pre', text: d.impact })),
         d.type === 'maintenance-notice'

@@ -10,6 +10,7 @@
 //   without asking the core again.
 
 import { slaQuote } from '../api.js';
+import { loadFormRules, severityDefinition, severityLabel, severityNumbers } from '../form-rules.js';
 import { has, onLanguageChange, t, translateTree } from '../i18n.js';
 import {
   isKnownZone,
@@ -103,12 +104,7 @@ const TEMPLATE = `
         <div class="field-row">
           <label class="field">
             <span class="field__label" data-i18n="calc.severity"></span>
-            <select name="severity" data-testid="calc-severity">
-              <option value="1" data-i18n="severity.1"></option>
-              <option value="2" data-i18n="severity.2"></option>
-              <option value="3" data-i18n="severity.3"></option>
-              <option value="4" data-i18n="severity.4"></option>
-            </select>
+            <select name="severity" data-testid="calc-severity"></select>
           </label>
           <label class="field">
             <span class="field__label" data-i18n="calc.environment"></span>
@@ -215,7 +211,7 @@ class DeadlineCalculator extends HTMLElement {
     // Defaults: a common contract, the default schedule, and "now" in the contract zone.
     this.el.deployment.value = 'cloud';
     this.el.subscription.value = 'gold';
-    this.el.severity.value = '3';
+    this.fillSeverities();
     this.el.environment.value = 'production';
     this.el.tz.value = DEFAULT_ZONE;
     this.el.hours.value = DEFAULT_HOURS;
@@ -240,6 +236,39 @@ class DeadlineCalculator extends HTMLElement {
     this.form.addEventListener('submit', (event) => event.preventDefault());
     this.form.addEventListener('input', () => this.recompute());
     this.form.addEventListener('change', () => this.recompute());
+  }
+
+  /**
+   * The severity options, from the core's form rules (default 3, "normal"). Rules that are not
+   * in yet are asked for, and the form is recomputed when they arrive.
+   */
+  fillSeverities() {
+    const select = this.el.severity;
+    const numbers = severityNumbers();
+    if (!numbers.length) {
+      loadFormRules()
+        .then(() => {
+          if (!this.isConnected || select.options.length) return;
+          this.fillSeverities();
+          this.recompute();
+        })
+        .catch(() => {});
+      return;
+    }
+    const keep = select.value;
+    select.replaceChildren(
+      ...numbers.map((n) => {
+        const option = document.createElement('option');
+        option.value = String(n);
+        return option;
+      }),
+    );
+    select.value = keep || '3';
+    this.labelSeverities();
+  }
+
+  labelSeverities() {
+    for (const option of this.el.severity.options) option.textContent = severityLabel(Number(option.value));
   }
 
   /** The contract zone as typed, or UTC when the field is empty. */
@@ -313,7 +342,8 @@ class DeadlineCalculator extends HTMLElement {
   renderStatic() {
     const localOption = this.querySelector('[data-role="local-zone-option"]');
     localOption.textContent = t('calc.createdZone.local', { zone: localZone() });
-    this.el.severityHelp.textContent = t(`severity.${this.el.severity.value}.help`);
+    this.labelSeverities();
+    this.el.severityHelp.textContent = this.el.severity.value ? severityDefinition(Number(this.el.severity.value)) : '';
     const created = this.createdInstant();
     this.el.createdUtc.textContent = created
       ? t('calc.createdUtc', { instant: created.replace('T', ' ').replace('Z', '') })

@@ -4,7 +4,7 @@
 import { casesList, onCasesChanged, outboxDiscard, outboxSendNow } from '../api.js';
 import { badge, errorBox, h, loading, severityPill, statusPill } from '../dom.js';
 import { has, onLanguageChange, t } from '../i18n.js';
-import { splitCases } from '../lib/cases.js';
+import { isOpen, splitCases } from '../lib/cases.js';
 import { contractZone, handleAuthError, onSessionChange, session, setOffline } from '../state.js';
 import { localZone } from '../time.js';
 import { instantLine } from '../lib/zones.js';
@@ -258,7 +258,7 @@ class HomeScreen extends HTMLElement {
   }
 
   row(c) {
-    const open = c.status === 'waiting-on-vendor' || c.status === 'waiting-on-customer';
+    const open = isOpen(c);
     const bar = document.createElement('cw-deadline-bar');
     bar.setAttribute('compact', '');
     bar.data = {

@@ -1,26 +1,60 @@
+// @ts-check
 // The new-case wizard as a pure state machine: which steps there are, what each step needs
 // before the user may go on, and how a draft becomes the `NewCase` the outbox sends. The
-// component (components/case-wizard.js) renders; this module decides. The severity rules
-// themselves are the core's: the wizard only knows which severities the core allowed
-// (`severity_choices`), never why.
+// component (components/wizard/) renders; this module decides.
+//
+// The rules themselves are the core's. Limits, case types, environments and whether `impact`
+// is required arrive as `ctx.rules` (the `case_form_rules` answer); which severities are
+// allowed arrives as `ctx.allowedSeverities` (`severity_choices`). The checks here only spare
+// the user a round trip: the core checks the case again when it is filed, and its answer wins.
 
 import { wallInputToInstant } from './zones.js';
 
-export const CASE_TYPES = ['problem', 'feature-request', 'how-to', 'account-change', 'maintenance-notice'];
-export const ENVIRONMENTS = ['production', 'non-production'];
-export const SUBJECT_MAX = 200;
+/** @typedef {import('../form-rules.js').FormRules} FormRules */
+/**
+ * @typedef {{ start: string, end: string }} WallWindow
+ * @typedef {{
+ *   version: number, step: string, type: string, subject: string, environment: string,
+ *   product: string, version_text: string, severity: number | null, situation: string,
+ *   impact: string, maintenance_start: string, maintenance_end: string,
+ *   callbacks: WallWindow[], attachments: { staged_id: string, filename?: string, size?: number }[],
+ * }} Draft
+ * @typedef {{ rules?: FormRules | null, allowedSeverities?: number[] | null, nowMs?: number, zone?: string | null }} StepContext
+ */
 
-/** Case types that ask for advice rather than a fix (SPEC §6): `how-to`. */
+/**
+ * Characters as the core counts them (Unicode scalar values, not UTF-16 units).
+ * @param {string} text
+ * @returns {number}
+ */
+function chars(text) {
+  return [...text].length;
+}
+
+/**
+ * Case types that ask for advice rather than a fix (SPEC §6): `how-to`.
+ * @param {string} type
+ * @returns {boolean}
+ */
 export function isAdvisoryType(type) {
   return type === 'how-to';
 }
 
-/** True when the wizard must show the SPEC §6 note: advice asked under break/fix only. */
+/**
+ * True when the wizard must show the SPEC §6 note: advice asked under break/fix only.
+ * @param {string} type
+ * @param {string | null | undefined} supportKind
+ * @returns {boolean}
+ */
 export function needsAdvisoryNote(type, supportKind) {
   return isAdvisoryType(type) && supportKind === 'break-fix';
 }
 
-/** The steps, in order; the callback step only when the contract includes phone callbacks. */
+/**
+ * The steps, in order; the callback step only when the contract includes phone callbacks.
+ * @param {{ phoneCallback: boolean }} options
+ * @returns {string[]}
+ */
 export function wizardSteps({ phoneCallback }) {
   const steps = ['type', 'subject', 'environment', 'severity', 'situation'];
   if (phoneCallback) steps.push('callback');
@@ -28,7 +62,10 @@ export function wizardSteps({ phoneCallback }) {
   return steps;
 }
 
-/** An empty draft (version 1 of the `WizardDraft` of docs/app-commands.md). */
+/**
+ * An empty draft (version 1 of the `WizardDraft` of docs/app-commands.md).
+ * @returns {Draft}
+ */
 export function emptyDraft() {
   return {
     version: 1,
@@ -48,8 +85,13 @@ export function emptyDraft() {
   };
 }
 
-/** A stored draft merged over the defaults (unknown or missing fields become defaults). */
+/**
+ * A stored draft merged over the defaults (unknown or missing fields become defaults).
+ * @param {any} stored
+ * @returns {Draft}
+ */
 export function restoreDraft(stored) {
+  /** @type {Record<string, any>} */
   const draft = emptyDraft();
   if (!stored || typeof stored !== 'object') return draft;
   for (const key of Object.keys(draft)) {
@@ -61,16 +103,24 @@ export function restoreDraft(stored) {
   draft.version = 1;
   if (!Array.isArray(draft.callbacks)) draft.callbacks = [];
   if (!Array.isArray(draft.attachments)) draft.attachments = [];
-  return draft;
+  return /** @type {Draft} */ (draft);
 }
 
-/** The JSON stored by `draft_save` (`WizardDraft`). */
+/**
+ * The JSON stored by `draft_save` (`WizardDraft`).
+ * @param {Draft} draft
+ * @returns {Record<string, unknown>}
+ */
 export function draftToStored(draft) {
   const { version_text: productVersion, ...rest } = draft;
   return { ...rest, version: 1, product_version: productVersion };
 }
 
-/** True when the draft holds anything the user typed or chose. */
+/**
+ * True when the draft holds anything the user typed or chose.
+ * @param {Draft | null | undefined} draft
+ * @returns {boolean}
+ */
 export function draftHasContent(draft) {
   return Boolean(
     draft &&
@@ -84,31 +134,54 @@ export function draftHasContent(draft) {
   );
 }
 
-/** The severity to preselect given the core's choices: keep an allowed one, else 3, else the lowest allowed. */
+/**
+ * The severity to preselect given the core's choices: keep an allowed one, else 3, else the lowest allowed.
+ * @param {number | null} current
+ * @param {number[] | null | undefined} allowed
+ * @returns {number | null}
+ */
 export function pickSeverity(current, allowed) {
-  if (allowed.includes(current)) return current;
+  if (!allowed) return current;
+  if (current !== null && allowed.includes(current)) return current;
   if (allowed.includes(3)) return 3;
   return allowed.length ? allowed[allowed.length - 1] : null;
 }
 
 /**
+ * The parameters the problem texts need (`{max}`, `{line}`, `{text}`: the core's limits).
+ * @param {FormRules | null | undefined} rules
+ * @returns {Record<string, number>}
+ */
+export function problemParams(rules) {
+  return rules ? { max: rules.subject_max, line: rules.line_max, text: rules.text_max } : {};
+}
+
+/**
  * What keeps the user on `step`: a list of i18n keys (empty when they may go on).
- * `ctx`: `{ allowedSeverities: number[] | null, nowMs, zone }`.
+ * @param {string} step
+ * @param {Draft} draft
+ * @param {StepContext} [ctx]
+ * @returns {string[]}
  */
 export function stepProblems(step, draft, ctx = {}) {
+  const rules = ctx.rules;
+  if (!rules) return step === 'review' ? [] : ['wizard.err.rulesLoading'];
   const problems = [];
   switch (step) {
     case 'type':
-      if (!CASE_TYPES.includes(draft.type)) problems.push('wizard.err.type');
+      if (!rules.case_types.includes(draft.type)) problems.push('wizard.err.type');
       break;
     case 'subject':
       if (!draft.subject.trim()) problems.push('wizard.err.subject');
-      else if ([...draft.subject.trim()].length > SUBJECT_MAX) problems.push('wizard.err.subjectLong');
+      else if (chars(draft.subject.trim()) > rules.subject_max) problems.push('wizard.err.subjectLong');
       break;
     case 'environment':
-      if (!ENVIRONMENTS.includes(draft.environment)) problems.push('wizard.err.environment');
+      if (!rules.environments.includes(draft.environment)) problems.push('wizard.err.environment');
       if (!draft.product.trim()) problems.push('wizard.err.product');
       if (!draft.version_text.trim()) problems.push('wizard.err.version');
+      if (chars(draft.product.trim()) > rules.line_max || chars(draft.version_text.trim()) > rules.line_max) {
+        problems.push('wizard.err.lineLong');
+      }
       break;
     case 'severity': {
       const allowed = ctx.allowedSeverities;
@@ -118,10 +191,13 @@ export function stepProblems(step, draft, ctx = {}) {
     }
     case 'situation':
       if (!draft.situation.trim()) problems.push('wizard.err.situation');
-      if (!draft.impact.trim()) problems.push('wizard.err.impact');
+      if (rules.impact_required && !draft.impact.trim()) problems.push('wizard.err.impact');
+      if (chars(draft.situation.trim()) > rules.text_max || chars(draft.impact.trim()) > rules.text_max) {
+        problems.push('wizard.err.textLong');
+      }
       if (draft.type === 'maintenance-notice') {
-        const start = wallInputToInstant(draft.maintenance_start, ctx.zone);
-        const end = wallInputToInstant(draft.maintenance_end, ctx.zone);
+        const start = wallInputToInstant(draft.maintenance_start, ctx.zone ?? undefined);
+        const end = wallInputToInstant(draft.maintenance_end, ctx.zone ?? undefined);
         if (!start || !end) problems.push('wizard.err.maintenance');
         else if (Date.parse(end) <= Date.parse(start)) problems.push('wizard.err.windowOrder');
       }
@@ -129,13 +205,15 @@ export function stepProblems(step, draft, ctx = {}) {
     case 'callback': {
       const now = ctx.nowMs ?? Date.now();
       for (const w of draft.callbacks) {
-        const start = wallInputToInstant(w.start, ctx.zone);
-        const end = wallInputToInstant(w.end, ctx.zone);
+        const start = wallInputToInstant(w.start, ctx.zone ?? undefined);
+        const end = wallInputToInstant(w.end, ctx.zone ?? undefined);
         if (!start || !end) {
           problems.push('wizard.err.callbackIncomplete');
         } else if (Date.parse(end) <= Date.parse(start)) {
           problems.push('wizard.err.windowOrder');
-        } else if (Date.parse(start) < now) {
+        } else if (Date.parse(end) <= now) {
+          // The core's rule (docs/rules.md): a window that has already ended is refused; one
+          // that has started but not ended is still a window the vendor can call in.
           problems.push('wizard.err.callbackPast');
         }
       }
@@ -147,7 +225,14 @@ export function stepProblems(step, draft, ctx = {}) {
   return [...new Set(problems)];
 }
 
-/** The step after `step`, or `step` itself with the problems that keep the user there. */
+/**
+ * The step after `step`, or `step` itself with the problems that keep the user there.
+ * @param {string[]} steps
+ * @param {string} step
+ * @param {Draft} draft
+ * @param {StepContext} ctx
+ * @returns {{ step: string, problems: string[] }}
+ */
 export function nextStep(steps, step, draft, ctx) {
   const problems = stepProblems(step, draft, ctx);
   const i = steps.indexOf(step);
@@ -155,13 +240,24 @@ export function nextStep(steps, step, draft, ctx) {
   return { step: steps[i + 1], problems: [] };
 }
 
-/** The step before `step` (the first step stays). */
+/**
+ * The step before `step` (the first step stays).
+ * @param {string[]} steps
+ * @param {string} step
+ * @returns {string}
+ */
 export function previousStep(steps, step) {
   const i = steps.indexOf(step);
   return i > 0 ? steps[i - 1] : steps[0];
 }
 
-/** The first step (in order) that still has problems, or null when the draft is complete. */
+/**
+ * The first step (in order) that still has problems, or null when the draft is complete.
+ * @param {string[]} steps
+ * @param {Draft} draft
+ * @param {StepContext} ctx
+ * @returns {string | null}
+ */
 export function firstIncompleteStep(steps, draft, ctx) {
   for (const step of steps) {
     if (stepProblems(step, draft, ctx).length) return step;
@@ -169,7 +265,12 @@ export function firstIncompleteStep(steps, draft, ctx) {
   return null;
 }
 
-/** A restored draft's step, if the wizard has it; else the first step. */
+/**
+ * A restored draft's step, if the wizard has it; else the first step.
+ * @param {string[]} steps
+ * @param {string} step
+ * @returns {string}
+ */
 export function resumeStep(steps, step) {
   return steps.includes(step) ? step : steps[0];
 }
@@ -177,6 +278,8 @@ export function resumeStep(steps, step) {
 /**
  * The `outbox_submit_case` arguments for a complete draft: `{ case: NewCase, attachment_ids,
  * callback_windows }`. Wall times are read in `zone` (the user's).
+ * @param {Draft} draft
+ * @param {{ zone?: string, phoneCallback: boolean }} options
  */
 export function toSubmission(draft, { zone, phoneCallback }) {
   const maintenance =

@@ -9,6 +9,7 @@ import {
   nextStep,
   pickSeverity,
   previousStep,
+  problemParams,
   restoreDraft,
   resumeStep,
   stepProblems,
@@ -16,8 +17,20 @@ import {
   wizardSteps,
 } from '../lib/wizard.js';
 
+// A `case_form_rules` answer as the core sends it. The wizard holds no copy of these: every
+// test below hands them in, and the limits are deliberately not the core's real ones so a
+// hidden copy in the UI would show.
+const RULES = {
+  subject_max: 200,
+  line_max: 100,
+  text_max: 20000,
+  case_types: ['problem', 'feature-request', 'how-to', 'account-change', 'maintenance-notice'],
+  environments: ['production', 'non-production'],
+  impact_required: true,
+  severities: [1, 2, 3, 4].map((n) => ({ severity: n, name: { en: `N${n}`, 'zh-CN': `Z${n}` }, definition: { en: `D${n}`, 'zh-CN': `E${n}` } })),
+};
 const NOW = Date.parse('2026-03-09T08:00:00Z');
-const ctx = { allowedSeverities: [1, 2, 3], zone: 'Europe/Berlin', nowMs: NOW };
+const ctx = { rules: RULES, allowedSeverities: [1, 2, 3], zone: 'Europe/Berlin', nowMs: NOW };
 
 function complete() {
   return {
@@ -63,6 +76,42 @@ test('severity: only what the core allowed', () => {
   assert.equal(pickSeverity(null, [4]), 4, 'development: only 4');
   assert.equal(pickSeverity(2, [1, 2, 3]), 2);
   assert.equal(pickSeverity(2, []), null);
+});
+
+test('the wizard enforces the limits and choices it is given, not its own', () => {
+  const draft = complete();
+  const short = { ...ctx, rules: { ...RULES, subject_max: 10, line_max: 3, text_max: 5 } };
+  assert.deepEqual(stepProblems('subject', draft, ctx), []);
+  assert.deepEqual(stepProblems('subject', draft, short), ['wizard.err.subjectLong'], '14 characters > 10');
+  assert.deepEqual(stepProblems('subject', { ...draft, subject: '案件标题十个字符啊啊' }, short), [], 'characters, not bytes');
+  assert.deepEqual(stepProblems('environment', draft, short), ['wizard.err.lineLong']);
+  assert.deepEqual(stepProblems('situation', draft, short), ['wizard.err.textLong']);
+  const fewer = { ...ctx, rules: { ...RULES, case_types: ['problem'], environments: ['production'] } };
+  assert.deepEqual(stepProblems('type', { ...draft, type: 'how-to' }, fewer), ['wizard.err.type']);
+  assert.deepEqual(stepProblems('environment', { ...draft, environment: 'non-production' }, fewer), ['wizard.err.environment']);
+  assert.deepEqual(problemParams(short.rules), { max: 10, line: 3, text: 5 });
+});
+
+test('impact is required when the core says so', () => {
+  const draft = { ...complete(), impact: '  ' };
+  assert.deepEqual(stepProblems('situation', draft, ctx), ['wizard.err.impact']);
+  assert.deepEqual(stepProblems('situation', draft, { ...ctx, rules: { ...RULES, impact_required: false } }), []);
+});
+
+test('without the rules no step lets the user on', () => {
+  const steps = wizardSteps({ phoneCallback: false });
+  const noRules = { ...ctx, rules: null };
+  assert.deepEqual(stepProblems('type', complete(), noRules), ['wizard.err.rulesLoading']);
+  assert.equal(firstIncompleteStep(steps, complete(), noRules), 'type');
+});
+
+test('callback windows: the core refuses a window that has ended, not one that has started', () => {
+  const draft = complete();
+  // NOW is 09:00 in Berlin: a window from 08:30 to 10:00 is under way, still callable.
+  draft.callbacks = [{ start: '2026-03-09T08:30', end: '2026-03-09T10:00' }];
+  assert.deepEqual(stepProblems('callback', draft, ctx), []);
+  draft.callbacks = [{ start: '2026-03-09T08:00', end: '2026-03-09T09:00' }];
+  assert.deepEqual(stepProblems('callback', draft, ctx), ['wizard.err.callbackPast'], 'ends now: refused');
 });
 
 test('callback windows must be complete, ordered and in the future', () => {
