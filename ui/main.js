@@ -16,7 +16,7 @@ import './components/deadline-calculator.js';
 import './components/welcome-screen.js';
 import './components/home-screen.js';
 import './components/kb-screen.js';
-import './components/case-wizard.js';
+import './components/wizard/case-wizard.js';
 import './components/case-view.js';
 import './components/contacts-screen.js';
 import './components/settings-screen.js';

@@ -1,61 +1,17 @@
 // <cw-kb>: the knowledge base. Searches the local index on every keystroke (debounced 40 ms,
 // stale answers dropped), shows highlighted snippets (re-parsed: text and <mark> only), filters
 // by language and known issues, opens an article (HTML rendered and sanitised in Rust), and
-// shows the sync state with a progress bar and an offline indicator.
+// shows the sync state with a progress bar and an offline indicator. Hit cards and the article
+// view are ./kb-hit.js, shared with the case wizard.
 
 import { kbArticle, kbSearch, kbSyncNow, kbSyncStatus } from '../api.js';
-import { badge, errorBox, h, loading, setTrustedHtml } from '../dom.js';
+import { badge, errorBox, h, loading } from '../dom.js';
 import { onLanguageChange, t } from '../i18n.js';
 import { debounce, latest } from '../lib/latest.js';
-import { markedFragment } from '../lib/sanitize.js';
 import { instantLine } from '../lib/zones.js';
 import { handleAuthError, session, setOffline } from '../state.js';
 import { localZone } from '../time.js';
-
-export const SEARCH_DEBOUNCE_MS = 40;
-
-/** A search hit as a result card (also used by the wizard's suggestions). */
-export function hitCard(hit, { testid, onopen, selected = false, extra = null }) {
-  return h(
-    'li',
-    { class: `kb-hit${selected ? ' kb-hit--selected' : ''}` },
-    h(
-      'button',
-      { type: 'button', class: 'kb-hit__open', dataset: { testid, articleId: hit.id }, onclick: () => onopen(hit) },
-      h(
-        'span',
-        { class: 'kb-hit__title' },
-        markedFragment(hit.title_html ?? hit.title),
-        ' ',
-        hit.kind === 'known-issue' ? badge(t('kb.kind.known-issue'), 'warn') : badge(t(`kb.kind.${hit.kind}`)),
-        ' ',
-        badge(hit.locale === 'zh-CN' ? '中文' : 'EN', 'neutral', { lang: hit.locale }),
-      ),
-      h('span', { class: 'kb-hit__snippet', lang: hit.locale }, markedFragment(hit.snippet_html ?? '')),
-    ),
-    extra,
-  );
-}
-
-/** An article as an element: title, meta, and the sanitised body. */
-export function articleView(article) {
-  const body = h('div', { class: 'article__body prose', lang: article.locale, dataset: { testid: 'kb-article-body' } });
-  setTrustedHtml(body, article.body_html);
-  return h(
-    'article',
-    { class: 'article', lang: article.locale, dataset: { testid: 'kb-article' } },
-    h('h2', { class: 'article__title', text: article.title }),
-    h(
-      'p',
-      { class: 'article__meta muted' },
-      t(`kb.kind.${article.kind}`),
-      ` · ${article.product}${article.versions?.length ? ` ${article.versions.join(', ')}` : ''}`,
-      article.updated_at ? ` · ${t('kb.updated', { when: instantLine(article.updated_at, localZone(), t) })}` : '',
-    ),
-    article.offline_copy ? h('p', { class: 'notice', dataset: { testid: 'kb-offline-copy' }, text: t('kb.offlineCopy') }) : null,
-    body,
-  );
-}
+import { SEARCH_DEBOUNCE_MS, articleView, hitCard } from './kb-hit.js';
 
 class KbScreen extends HTMLElement {
   connectedCallback() {
