@@ -2,13 +2,13 @@
 //! commands. This is the only async part of the CLI: a tokio runtime is built here, inside the
 //! subcommand, and nowhere else.
 
+use crate::output::{stderr_line, stdout_line, stdout_text};
 use casewatch_core::calendar::Calendar;
 use casewatch_core::quote::DEFAULT_HOURS;
 use casewatch_core::Contract;
 use casewatch_server::admin::{self, NewOrg};
 use casewatch_server::{ApiError, PasswordCost, ServerConfig};
 use clap::{Args, Subcommand};
-use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -113,7 +113,7 @@ struct AddOrgArgs {
 }
 
 fn fail(e: &ApiError) -> ExitCode {
-    eprintln!("casewatch: {} ({})", e.detail, e.code);
+    stderr_line(format_args!("casewatch: {} ({})", e.detail, e.code));
     if e.status.is_client_error() {
         ExitCode::from(2)
     } else {
@@ -142,10 +142,10 @@ pub fn run(args: ServerArgs) -> ExitCode {
                 .and_then(|state| admin::import_kb(&state, &file));
             match result {
                 Ok(r) => {
-                    println!(
+                    stdout_line(format_args!(
                         "imported {} articles ({} new or changed)",
                         r.read, r.changed
-                    );
+                    ));
                     ExitCode::SUCCESS
                 }
                 Err(e) => fail(&e),
@@ -162,9 +162,9 @@ pub fn run(args: ServerArgs) -> ExitCode {
                 .and_then(|state| admin::add_engineer(&state, &email, &name, password(given)));
             match result {
                 Ok(c) => {
-                    println!("engineer {email} created (id {})", c.user_id);
+                    stdout_line(format_args!("engineer {email} created (id {})", c.user_id));
                     if let Some(p) = c.generated_password {
-                        println!("initial password (shown once): {p}");
+                        stdout_line(format_args!("initial password (shown once): {p}"));
                     }
                     ExitCode::SUCCESS
                 }
@@ -208,15 +208,15 @@ fn add_org(a: AddOrgArgs) -> ExitCode {
         });
     match result {
         Ok(c) => {
-            println!(
+            stdout_line(format_args!(
                 "organisation {} created (id {}); key contact {} (id {})",
                 a.slug,
                 c.org_id.unwrap_or_default(),
                 a.key_contact_email,
                 c.user_id
-            );
+            ));
             if let Some(p) = c.generated_password {
-                println!("initial password (shown once): {p}");
+                stdout_line(format_args!("initial password (shown once): {p}"));
             }
             ExitCode::SUCCESS
         }
@@ -263,19 +263,18 @@ fn run_server(args: RunArgs) -> ExitCode {
             Ok(s) => s,
             Err(casewatch_server::ServeError::Storage(e)) => return fail(&e),
             Err(e) => {
-                eprintln!("casewatch: {e}");
+                stderr_line(format_args!("casewatch: {e}"));
                 return ExitCode::FAILURE;
             }
         };
         if let Some(summary) = &server.demo_summary {
-            print!("{summary}");
+            stdout_text(summary);
         }
-        println!(
+        stdout_line(format_args!(
             "casewatch server listening on {} (data: {})",
             server.base_url(),
             config.data_dir.display()
-        );
-        let _ = std::io::stdout().flush();
+        ));
         let stop = server.shutdown_handle();
         tokio::spawn(async move {
             wait_for_signal().await;
@@ -284,7 +283,7 @@ fn run_server(args: RunArgs) -> ExitCode {
         match server.wait().await {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
-                eprintln!("casewatch: the server stopped: {e}");
+                stderr_line(format_args!("casewatch: the server stopped: {e}"));
                 ExitCode::FAILURE
             }
         }
