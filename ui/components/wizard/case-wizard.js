@@ -32,6 +32,7 @@ import {
 import { entitlements, handleAuthError } from '../../state.js';
 import { localZone } from '../../time.js';
 import { finishedView } from './finished.js';
+import { footer, restoredNotice, stepper } from './frame.js';
 import { CallbackStep } from './step-callback.js';
 import { EnvironmentStep } from './step-environment.js';
 import { ReviewStep } from './step-review.js';
@@ -256,7 +257,7 @@ export class CaseWizard extends HTMLElement {
   }
 
   // -------------------------------------------------------------------------------------------
-  // Rendering: the frame (title, stepper, problems, footer) around the current step's view.
+  // Rendering: the frame (./frame.js: title, stepper, problems, footer) around the step's view.
   // -------------------------------------------------------------------------------------------
 
   render() {
@@ -272,8 +273,8 @@ export class CaseWizard extends HTMLElement {
           'header',
           { class: 'wizard__head' },
           h('h1', { text: t('wizard.title') }),
-          this.restored ? this.restoredNotice() : null,
-          this.stepper(),
+          this.restored ? restoredNotice(() => this.startOver()) : null,
+          stepper(this.steps, this.step),
         ),
         h('div', { class: 'wizard__body' }, this.body()),
         this.problems.length
@@ -283,9 +284,10 @@ export class CaseWizard extends HTMLElement {
               this.problems.map((key) => h('li', { text: t(key, problemParams(formRules())) })),
             )
           : null,
-        this.footer(),
+        footer(this),
       ),
     );
+    this.footerStatus = /** @type {HTMLElement | null} */ (this.querySelector('[data-testid="wizard-draft-status"]'));
     this.renderFooterStatus();
     if (this.ready && formRules()) this.part()?.mounted?.();
   }
@@ -295,73 +297,6 @@ export class CaseWizard extends HTMLElement {
     if (!this.ready) return loading();
     if (!formRules()) return errorBox(this.rulesError ?? { code: 'unknown', message: '' }, { title: t('wizard.rules.failed') });
     return this.part().view();
-  }
-
-  /** @returns {HTMLElement} */
-  restoredNotice() {
-    return h(
-      'p',
-      { class: 'notice notice--info', dataset: { testid: 'wizard-restored' } },
-      t('wizard.restored'),
-      ' ',
-      h('button', { type: 'button', class: 'btn btn--link', text: t('wizard.startOver'), onclick: () => this.startOver() }),
-    );
-  }
-
-  /** @returns {HTMLElement} */
-  stepper() {
-    const current = this.steps.indexOf(this.step);
-    return h(
-      'ol',
-      { class: 'stepper', 'aria-label': t('wizard.steps') },
-      this.steps.map((step, i) =>
-        h(
-          'li',
-          {
-            class: `stepper__step${i === current ? ' stepper__step--current' : ''}${i < current ? ' stepper__step--done' : ''}`,
-            'aria-current': i === current ? 'step' : null,
-          },
-          h('span', { class: 'stepper__n', text: String(i + 1) }),
-          h('span', { class: 'stepper__label', text: t(`wizard.step.${step}`) }),
-        ),
-      ),
-    );
-  }
-
-  /** @returns {HTMLElement} */
-  footer() {
-    this.footerStatus = h('span', { class: 'wizard__saved muted', dataset: { testid: 'wizard-draft-status' } });
-    const isLast = this.step === this.steps[this.steps.length - 1];
-    return h(
-      'footer',
-      { class: 'wizard__footer' },
-      h('button', {
-        type: 'button',
-        class: 'btn btn--ghost',
-        disabled: this.step === this.steps[0] || this.submitting,
-        dataset: { testid: 'wizard-back' },
-        onclick: () => this.back(),
-        text: t('wizard.back'),
-      }),
-      this.footerStatus,
-      isLast
-        ? h('button', {
-            type: 'button',
-            class: 'btn btn--primary',
-            disabled: this.submitting || !this.ready,
-            dataset: { testid: 'wizard-submit' },
-            onclick: () => this.submit(),
-            text: this.submitting ? t('wizard.submitting') : t('wizard.submit'),
-          })
-        : h('button', {
-            type: 'button',
-            class: 'btn btn--primary',
-            disabled: !this.ready,
-            dataset: { testid: 'wizard-next' },
-            onclick: () => this.next(),
-            text: t('wizard.next'),
-          }),
-    );
   }
 
   renderFooterStatus() {
