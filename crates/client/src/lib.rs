@@ -21,6 +21,7 @@
 
 pub mod api;
 pub mod cache;
+pub mod desk;
 pub mod drafts;
 pub mod error;
 pub mod kb_sync;
