@@ -4,7 +4,8 @@
 //! body, and the `application/problem+json` error body. The server (`casewatch-server`)
 //! serialises them and the desktop client deserialises them, so there is exactly one
 //! definition of the protocol, and the OpenAPI document is generated from these same types
-//! (`utoipa::ToSchema`).
+//! (`utoipa::ToSchema`, behind the `openapi` feature that only the server
+//! turns on: the desktop app never links utoipa).
 //!
 //! Domain values (support levels, severities, case types and statuses, targets, calendars)
 //! are `casewatch-core` types, so their spelling on the wire is the core's spelling.
@@ -20,7 +21,6 @@ use casewatch_core::{
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use utoipa::ToSchema;
 
 /// The path prefix of every API endpoint.
 pub const API_PREFIX: &str = "/api/v1";
@@ -43,7 +43,8 @@ pub const IDEMPOTENT_REPLAYED: &str = "Idempotent-Replayed";
 ///
 /// `code` is what programs key on (the same snake_case codes as `casewatch-core` and the CLI);
 /// `detail` says why and what to do instead, for people.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Problem {
     /// A URI naming the problem type: `https://casewatch.example/problems/<code>`.
     #[serde(rename = "type")]
@@ -70,7 +71,8 @@ impl Problem {
 // ---------------------------------------------------------------------------------------------
 
 /// `GET /healthz`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Health {
     /// Always `ok` when the server answers and its database is readable.
     pub status: String,
@@ -85,7 +87,8 @@ pub struct Health {
 // ---------------------------------------------------------------------------------------------
 
 /// `POST /auth/login`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginRequest {
     /// The account's e-mail address (case-insensitive).
     pub email: String,
@@ -94,7 +97,8 @@ pub struct LoginRequest {
 }
 
 /// `POST /auth/refresh`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RefreshRequest {
     /// The refresh token of the last login or refresh; it is single-use (rotated).
     pub refresh_token: String,
@@ -102,7 +106,8 @@ pub struct RefreshRequest {
 
 /// `POST /auth/logout`: revokes the session of the bearer token, and the session of
 /// `refresh_token` when given.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LogoutRequest {
     /// A refresh token to revoke as well.
     #[serde(default)]
@@ -111,7 +116,8 @@ pub struct LogoutRequest {
 
 /// Tokens returned by login and refresh. Both are opaque; send the access token as
 /// `Authorization: Bearer <access_token>`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TokenResponse {
     /// Short-lived bearer token.
     pub access_token: String,
@@ -128,7 +134,8 @@ pub struct TokenResponse {
 // ---------------------------------------------------------------------------------------------
 
 /// Who an account is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
     /// A support contact of a customer organisation (SPEC §8).
@@ -148,7 +155,8 @@ impl Role {
 }
 
 /// An account.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
     /// Account id.
     pub id: i64,
@@ -165,7 +173,8 @@ pub struct User {
 }
 
 /// A short reference to an account, as shown on cases and comments.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserRef {
     /// Account id.
     pub id: i64,
@@ -176,7 +185,8 @@ pub struct UserRef {
 }
 
 /// A customer organisation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Organisation {
     /// Organisation id.
     pub id: i64,
@@ -189,25 +199,26 @@ pub struct Organisation {
 }
 
 /// What a contract includes: the core's answer (SPEC §1–3, 6, 7).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Entitlements {
     /// The support level.
-    #[schema(value_type = String, example = "premium")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "premium"))]
     pub support_level: SupportLevel,
     /// Severities the contract may file.
     pub severities: Vec<u8>,
     /// Whether scheduled phone callbacks are included.
     pub phone_callback: bool,
     /// `break-fix` or `advisory`.
-    #[schema(value_type = String, example = "advisory")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "advisory"))]
     pub support_kind: SupportKind,
     /// Self-managed gold kept from an earlier contract.
     pub legacy: bool,
     /// Severity ("1".."4") → initial response target, `null` where there is none.
-    #[schema(value_type = Object)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub targets: BTreeMap<String, Option<Target>>,
     /// The best-effort expectation where there are no targets (cloud limited).
-    #[schema(value_type = Option<Object>)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub best_effort: Option<Target>,
 }
 
@@ -229,17 +240,18 @@ impl Entitlements {
 
 /// `GET /me`: the caller, and for contacts their organisation, contract, calendar and
 /// entitlements.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Me {
     /// The caller.
     pub user: User,
     /// The caller's organisation (`null` for engineers).
     pub organisation: Option<Organisation>,
     /// The organisation's contract.
-    #[schema(value_type = Option<Object>)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub contract: Option<Contract>,
     /// The contract's business calendar: `{time_zone, hours, holidays, day_length_seconds?}`.
-    #[schema(value_type = Option<Object>)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub calendar: Option<CalendarSpec>,
     /// What the contract includes.
     pub entitlements: Option<Entitlements>,
@@ -250,7 +262,8 @@ pub struct Me {
 }
 
 /// A support contact as the key contact manages them (`/org/contacts`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Contact {
     /// Account id.
     pub id: i64,
@@ -265,7 +278,8 @@ pub struct Contact {
 }
 
 /// `POST /org/contacts`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewContact {
     /// E-mail address (unique across the server).
     pub email: String,
@@ -278,7 +292,8 @@ pub struct NewContact {
 }
 
 /// `POST /org/contacts` answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ContactCreated {
     /// The new contact.
     pub contact: Contact,
@@ -287,7 +302,8 @@ pub struct ContactCreated {
 }
 
 /// `GET /org/contacts`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ContactList {
     /// The organisation's current support contacts, key contact first.
     pub contacts: Vec<Contact>,
@@ -298,7 +314,8 @@ pub struct ContactList {
 // ---------------------------------------------------------------------------------------------
 
 /// A knowledge-base article.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KbArticle {
     /// Stable id, e.g. `orbit-en-001`.
     pub id: String,
@@ -321,7 +338,8 @@ pub struct KbArticle {
 }
 
 /// A deleted article, kept so that clients can drop it from their cache.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KbTombstone {
     /// The deleted article's id.
     pub id: String,
@@ -333,7 +351,8 @@ pub struct KbTombstone {
 ///
 /// Start with no `since`; pass `next_cursor` back as `since` until `has_more` is false; keep
 /// the last `next_cursor` to fetch later changes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KbSyncPage {
     /// Articles created or changed after the cursor.
     pub articles: Vec<KbArticle>,
@@ -351,7 +370,8 @@ pub struct KbSyncPage {
 }
 
 /// One search result.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KbSearchHit {
     /// Article id.
     pub id: String,
@@ -368,7 +388,8 @@ pub struct KbSearchHit {
 }
 
 /// `GET /kb/search`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KbSearchResults {
     /// Best first.
     pub hits: Vec<KbSearchHit>,
@@ -379,7 +400,8 @@ pub struct KbSearchResults {
 // ---------------------------------------------------------------------------------------------
 
 /// A time window (maintenance windows, callback windows), UTC instants.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Window {
     /// Opens.
     pub start: DateTime<Utc>,
@@ -406,20 +428,21 @@ impl From<CallbackWindow> for Window {
 }
 
 /// `POST /cases`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewCase {
     /// `problem`, `feature-request`, `how-to`, `account-change` or `maintenance-notice`.
     #[serde(rename = "type")]
-    #[schema(value_type = String, example = "problem")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "problem"))]
     pub case_type: CaseType,
     /// One line (at most 200 characters).
     pub subject: String,
     /// 1–4; checked against the contract (SPEC §2).
-    #[schema(value_type = u8, example = 2)]
+    #[cfg_attr(feature = "openapi", schema(value_type = u8, example = 2))]
     pub severity: Severity,
     /// `production` or `non-production`.
-    #[schema(value_type = String, example = "production")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "production"))]
     pub environment: Environment,
     /// Product name.
     pub product: String,
@@ -439,16 +462,17 @@ pub struct NewCase {
 }
 
 /// `PATCH /cases/{number}`: every field optional.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CasePatch {
     /// New severity; the response target is recomputed from the creation time (SPEC §3).
     #[serde(default)]
-    #[schema(value_type = Option<u8>)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<u8>))]
     pub severity: Option<Severity>,
     /// `solved` or `closed` (a closed case is final).
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub status: Option<CaseStatus>,
     /// Replaces the CC list.
     #[serde(default)]
@@ -456,7 +480,8 @@ pub struct CasePatch {
 }
 
 /// A case.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Case {
     /// Case number, unique on the server.
     pub number: i64,
@@ -464,13 +489,13 @@ pub struct Case {
     pub org_id: i64,
     /// The type.
     #[serde(rename = "type")]
-    #[schema(value_type = String)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub case_type: CaseType,
     /// 1–4.
-    #[schema(value_type = u8)]
+    #[cfg_attr(feature = "openapi", schema(value_type = u8))]
     pub severity: Severity,
     /// `production` or `non-production`.
-    #[schema(value_type = String)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub environment: Environment,
     /// Product.
     pub product: String,
@@ -483,7 +508,7 @@ pub struct Case {
     /// Seriousness / impact (Markdown, as written).
     pub impact: String,
     /// `waiting-on-vendor`, `waiting-on-customer`, `solved` or `closed`.
-    #[schema(value_type = String)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub status: CaseStatus,
     /// Opened by.
     pub opened_by: UserRef,
@@ -494,15 +519,15 @@ pub struct Case {
     /// The first public reply of an engineer.
     pub first_response_at: Option<DateTime<Utc>>,
     /// The initial-response target, `null` where the contract has none.
-    #[schema(value_type = Option<Object>)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub target: Option<Target>,
     /// When the initial response is due (from `casewatch-core`).
     pub due_at: Option<DateTime<Utc>>,
     /// Best-effort expectation where there is no target.
-    #[schema(value_type = Option<Object>)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub best_effort: Option<Target>,
     /// The deadline at the time of the answer.
-    #[schema(value_type = Option<Object>)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub deadline: Option<DeadlineStatus>,
     /// Assigned engineer.
     pub assignee: Option<UserRef>,
@@ -515,7 +540,8 @@ pub struct Case {
 }
 
 /// `GET /cases`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseList {
     /// Newest first.
     pub cases: Vec<Case>,
@@ -524,26 +550,29 @@ pub struct CaseList {
 }
 
 /// A case in the engineers' queue.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QueueEntry {
     /// The case.
     pub case: Case,
     /// The customer organisation's name.
     pub organisation: String,
     /// The contract's support level.
-    #[schema(value_type = String)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub support_level: SupportLevel,
 }
 
 /// `GET /agent/queue`: open cases, earliest due first (cases without a target last).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Queue {
     /// Entries.
     pub cases: Vec<QueueEntry>,
 }
 
 /// `POST /agent/cases/{number}/reply`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AgentReply {
     /// Public reply (Markdown).
@@ -554,7 +583,8 @@ pub struct AgentReply {
 }
 
 /// `POST /agent/cases/{number}/assign`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AssignRequest {
     /// Engineer to assign; the caller when absent.
@@ -567,7 +597,8 @@ pub struct AssignRequest {
 // ---------------------------------------------------------------------------------------------
 
 /// An attachment's metadata; the content is at `GET /attachments/{id}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Attachment {
     /// Attachment id.
     pub id: String,
@@ -590,7 +621,8 @@ pub struct Attachment {
 }
 
 /// A public comment in a case thread.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Comment {
     /// Comment id.
     pub id: i64,
@@ -607,7 +639,8 @@ pub struct Comment {
 }
 
 /// `POST /cases/{number}/comments`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewComment {
     /// Markdown.
@@ -618,14 +651,16 @@ pub struct NewComment {
 }
 
 /// `GET /cases/{number}/comments`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CommentList {
     /// Oldest first.
     pub comments: Vec<Comment>,
 }
 
 /// `POST /cases/{number}/callback`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CallbackRequest {
     /// When the contact can take the call; each in the future and ending after it starts.
@@ -633,7 +668,8 @@ pub struct CallbackRequest {
 }
 
 /// A recorded callback request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Callback {
     /// Request id.
     pub id: i64,
@@ -648,14 +684,16 @@ pub struct Callback {
 }
 
 /// `GET /cases/{number}/attachments`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AttachmentList {
     /// In upload order.
     pub attachments: Vec<Attachment>,
 }
 
 /// `GET /cases/{number}/callback`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CallbackList {
     /// Oldest first.
     pub callbacks: Vec<Callback>,
