@@ -1,15 +1,16 @@
 // <cw-case-view number="42">: one case. Its facts, the initial-response countdown, the public
 // thread (comment bodies rendered and sanitised in Rust), attachments, a reply box, and the
-// actions a contact may take: change the severity, mark solved or close, request a callback.
+// actions a contact may take (the side panel, ./case-side.js): change the severity, mark solved
+// or close, request a callback.
 
-import { attachmentOpen, attachmentStage, attachmentUnstage, caseCallback, caseGet, caseReply, caseUpdate, onCasesChanged, severityChoices } from '../api.js';
+import { attachmentStage, attachmentUnstage, caseCallback, caseGet, caseReply, caseUpdate, onCasesChanged, severityChoices } from '../api.js';
 import { badge, errorBox, errorText, h, loading, setTrustedHtml, severityPill, statusPill } from '../dom.js';
-import { severityLabel, severityNumbers } from '../form-rules.js';
 import { onLanguageChange, t } from '../i18n.js';
 import { isOpen } from '../lib/cases.js';
-import { instantLine, wallInputToInstant, windowLines } from '../lib/zones.js';
-import { contractZone, entitlements, handleAuthError, session, setOffline } from '../state.js';
+import { instantLine, wallInputToInstant } from '../lib/zones.js';
+import { contractZone, handleAuthError, setOffline } from '../state.js';
 import { localZone } from '../time.js';
+import { attachmentItem, sidePanel } from './case-side.js';
 import './deadline-bar.js';
 
 const REFRESH_MS = 60_000;
@@ -212,7 +213,7 @@ class CaseView extends HTMLElement {
               h('span', { class: 'muted', text: instantLine(m.created_at, zone, t) }),
             ),
             body,
-            m.attachments?.length ? h('ul', { class: 'attachment-list' }, m.attachments.map((a) => this.attachment(a))) : null,
+            m.attachments?.length ? h('ul', { class: 'attachment-list' }, m.attachments.map((a) => attachmentItem(this, a))) : null,
           );
         }),
       ),
@@ -297,123 +298,7 @@ class CaseView extends HTMLElement {
           ),
     );
 
-    this.replaceChildren(h('div', { class: 'case' }, head, h('div', { class: 'case__grid' }, thread, this.side(c))));
-  }
-
-  attachment(a) {
-    return h(
-      'li',
-      { class: 'attachment' },
-      h('button', {
-        type: 'button',
-        class: 'btn btn--link',
-        dataset: { testid: 'case-attachment' },
-        text: a.filename,
-        onclick: () => attachmentOpen(a.id).catch((error) => {
-          this.action = { error, what: 'attachment' };
-          this.render();
-        }),
-      }),
-      h('span', { class: 'muted', text: ` ${Math.max(1, Math.round(a.size / 1024))} KiB · ${a.uploaded_by?.name ?? ''}` }),
-    );
-  }
-
-  side(c) {
-    const ent = entitlements();
-    const closed = c.status === 'closed';
-    const allowed = this.allowedSeverities ?? ent?.severities ?? severityNumbers();
-    const numbers = severityNumbers();
-    const sevSelect = h(
-      'select',
-      { dataset: { testid: 'case-severity' }, disabled: closed },
-      (numbers.length ? numbers : [c.severity]).map((n) =>
-        h('option', {
-          value: String(n),
-          disabled: !allowed.includes(n),
-          selected: c.severity === n,
-          text: severityLabel(n),
-        }),
-      ),
-    );
-    const busy = Boolean(this.action?.busy);
-    const actionError = this.action?.error ? errorBox(this.action.error, { title: t('case.actionFailed') }) : null;
-    const allAttachments = this.answer.attachments ?? [];
-    const zone = contractZone();
-    const callbackPart =
-      ent?.phone_callback && !closed
-        ? h(
-            'section',
-            { class: 'card side__card' },
-            h('h2', { text: t('case.callback') }),
-            c.callback_windows?.length
-              ? h(
-                  'ul',
-                  { class: 'plain windows-list', dataset: { testid: 'case-callback-windows' } },
-                  c.callback_windows.map((w) => {
-                    const l = windowLines(w.start, w.end, zone, t);
-                    return h('li', {}, l.local, zone && zone !== localZone() ? h('span', { class: 'muted block', text: l.contract }) : null);
-                  }),
-                )
-              : h('p', { class: 'muted', text: t('case.callback.none') }),
-            this.windows.map((w) =>
-              h(
-                'div',
-                { class: 'field-row' },
-                h('label', { class: 'field' }, h('span', { class: 'field__label', text: t('wizard.callback.start') }), h('input', { type: 'datetime-local', value: w.start, dataset: { testid: 'case-callback-start' }, oninput: (e) => (w.start = e.target.value) })),
-                h('label', { class: 'field' }, h('span', { class: 'field__label', text: t('wizard.callback.end') }), h('input', { type: 'datetime-local', value: w.end, dataset: { testid: 'case-callback-end' }, oninput: (e) => (w.end = e.target.value) })),
-              ),
-            ),
-            h('p', { class: 'hint', text: t('case.callback.hint', { zone: localZone() }) }),
-            h('button', { type: 'button', class: 'btn', disabled: busy, dataset: { testid: 'case-callback-submit' }, text: t('case.callback.request'), onclick: () => this.requestCallback() }),
-            this.action?.done === 'callback' ? h('p', { class: 'ok-text', text: t('case.callback.done') }) : null,
-          )
-        : null;
-    return h(
-      'aside',
-      { class: 'side' },
-      h(
-        'section',
-        { class: 'card side__card' },
-        h('h2', { text: t('case.manage') }),
-        h(
-          'label',
-          { class: 'field' },
-          h('span', { class: 'field__label', text: t('case.severity') }),
-          sevSelect,
-        ),
-        h('button', {
-          type: 'button',
-          class: 'btn btn--small',
-          disabled: busy || closed,
-          dataset: { testid: 'case-severity-apply' },
-          text: t('case.severity.apply'),
-          onclick: () => {
-            const n = Number(sevSelect.value);
-            if (n !== c.severity) this.patch({ severity: n }, 'severity');
-          },
-        }),
-        h('p', { class: 'hint', text: t('case.severity.note') }),
-        h(
-          'div',
-          { class: 'actions actions--wrap' },
-          c.status !== 'solved' && !closed
-            ? h('button', { type: 'button', class: 'btn btn--small', disabled: busy, dataset: { testid: 'case-solve' }, text: t('case.solve'), onclick: () => this.patch({ status: 'solved' }, 'status') })
-            : null,
-          !closed
-            ? h('button', { type: 'button', class: 'btn btn--small btn--ghost', disabled: busy, dataset: { testid: 'case-close' }, text: t('case.close'), onclick: () => this.patch({ status: 'closed' }, 'status') })
-            : null,
-        ),
-        actionError,
-      ),
-      callbackPart,
-      h(
-        'section',
-        { class: 'card side__card' },
-        h('h2', { text: t('case.attachments') }),
-        allAttachments.length ? h('ul', { class: 'attachment-list' }, allAttachments.map((a) => this.attachment(a))) : h('p', { class: 'muted', text: t('common.none') }),
-      ),
-      session().demo ? h('p', { class: 'muted small', text: t('case.demoNote') }) : null,
-    );
+    this.replaceChildren(h('div', { class: 'case' }, head, h('div', { class: 'case__grid' }, thread, sidePanel(this, c))));
   }
 }
 
