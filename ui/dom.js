@@ -50,7 +50,12 @@ export function errorText(error) {
   return has(`error.${code}`) ? t(`error.${code}`) : t('error.generic');
 }
 
-/** An error panel: localised explanation, the back end's detail, and the code. */
+/**
+ * An error panel: localised explanation, the back end's detail, and the code.
+ * @param {any} error `{code, message}`
+ * @param {{ title?: string, testid?: string }} [options]
+ * @returns {HTMLElement}
+ */
 export function errorBox(error, { title = t('error.failed'), testid } = {}) {
   const code = (error && error.code) || 'unknown';
   const message = (error && error.message) || '';

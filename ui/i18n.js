@@ -52,8 +52,8 @@ async function fetchCatalogue(code) {
  * @returns {Promise<void>}
  */
 export async function loadStrings(read = fetchCatalogue) {
-  const loaded = await Promise.all(LANGUAGES.map(async (l) => [l.code, await read(l.code)]));
-  for (const [code, table] of loaded) Object.assign(STRINGS[code], table);
+  const tables = await Promise.all(LANGUAGES.map((l) => read(l.code)));
+  LANGUAGES.forEach((l, i) => Object.assign(STRINGS[l.code], tables[i]));
 }
 
 /** @returns {string} */

@@ -4,6 +4,11 @@
 import { sessionStatus } from './api.js';
 
 const EVENT = 'cw-session-change';
+/**
+ * @typedef {{ signed_in: boolean, demo: boolean, portal_url: string | null, offline: boolean, me: any }} Session
+ * (`SessionStatus` of docs/app-commands.md; `me` is the portal's `/me` answer)
+ */
+/** @type {Session} */
 let current = { signed_in: false, demo: false, portal_url: null, offline: false, me: null };
 
 /** The current `SessionStatus`. */

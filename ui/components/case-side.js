@@ -76,13 +76,13 @@ export function sidePanel(view, c) {
             ? h(
                 'ul',
                 { class: 'plain windows-list', dataset: { testid: 'case-callback-windows' } },
-                c.callback_windows.map((w) => {
+                c.callback_windows.map((/** @type {{ start: string, end: string }} */ w) => {
                   const l = windowLines(w.start, w.end, zone, t);
                   return h('li', {}, l.local, zone && zone !== localZone() ? h('span', { class: 'muted block', text: l.contract }) : null);
                 }),
               )
             : h('p', { class: 'muted', text: t('case.callback.none') }),
-          view.windows.map((w) =>
+          view.windows.map((/** @type {{ start: string, end: string }} */ w) =>
             h(
               'div',
               { class: 'field-row' },
@@ -137,7 +137,7 @@ export function sidePanel(view, c) {
       'section',
       { class: 'card side__card' },
       h('h2', { text: t('case.attachments') }),
-      allAttachments.length ? h('ul', { class: 'attachment-list' }, allAttachments.map((a) => attachmentItem(view, a))) : h('p', { class: 'muted', text: t('common.none') }),
+      allAttachments.length ? h('ul', { class: 'attachment-list' }, allAttachments.map((/** @type {any} */ a) => attachmentItem(view, a))) : h('p', { class: 'muted', text: t('common.none') }),
     ),
     session().demo ? h('p', { class: 'muted small', text: t('case.demoNote') }) : null,
   );

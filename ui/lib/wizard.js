@@ -91,9 +91,8 @@ export function emptyDraft() {
  * @returns {Draft}
  */
 export function restoreDraft(stored) {
-  /** @type {Record<string, any>} */
-  const draft = emptyDraft();
-  if (!stored || typeof stored !== 'object') return draft;
+  const draft = /** @type {Record<string, any>} */ (emptyDraft());
+  if (!stored || typeof stored !== 'object') return emptyDraft();
   for (const key of Object.keys(draft)) {
     if (key in stored && stored[key] !== undefined && stored[key] !== null) draft[key] = stored[key];
   }
@@ -186,7 +185,7 @@ export function stepProblems(step, draft, ctx = {}) {
     case 'severity': {
       const allowed = ctx.allowedSeverities;
       if (!allowed) problems.push('wizard.err.severityLoading');
-      else if (!allowed.includes(draft.severity)) problems.push('wizard.err.severity');
+      else if (draft.severity === null || !allowed.includes(draft.severity)) problems.push('wizard.err.severity');
       break;
     }
     case 'situation':

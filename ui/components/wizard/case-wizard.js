@@ -54,39 +54,45 @@ const SAVE_DEBOUNCE_MS = 300;
 
 /** The new-case wizard element. */
 export class CaseWizard extends HTMLElement {
+  /** @type {Draft} */
+  draft = emptyDraft();
+  /** @type {string[]} the steps this contract's wizard has */
+  steps = wizardSteps({ phoneCallback: false });
+  step = 'type';
+  ready = false;
+  /** @type {string | boolean | null} when the restored draft was saved */
+  restored = null;
+  /** @type {string[]} i18n keys of what keeps the user on this step */
+  problems = [];
+  /** @type {Finished | null} */
+  finished = null;
+  submitting = false;
+  /** @type {any} */
+  submitError = null;
+  /** @type {any} */
+  rulesError = null;
+  /** @type {'pending' | { saved_at: string } | { error: any } | null} */
+  saveState = null;
+  /** @type {{ name: string, versions?: string[] }[]} */
+  products = [];
+  /** @type {HTMLElement | null} */
+  footerStatus = null;
+  /** @type {(() => void) | null} */
+  off = null;
+  parts = {
+    type: new TypeStep(this),
+    subject: new SubjectStep(this),
+    environment: new EnvironmentStep(this),
+    severity: new SeverityStep(this),
+    situation: new SituationStep(this),
+    callback: new CallbackStep(this),
+    review: new ReviewStep(this),
+  };
+  save = debounce(() => this.saveNow(), SAVE_DEBOUNCE_MS);
+
   connectedCallback() {
-    /** @type {Draft} */
-    this.draft = emptyDraft();
     this.steps = wizardSteps({ phoneCallback: Boolean(entitlements()?.phone_callback) });
     this.step = this.steps[0];
-    this.ready = false;
-    /** @type {string | boolean | null} when the restored draft was saved */
-    this.restored = null;
-    /** @type {string[]} i18n keys of what keeps the user on this step */
-    this.problems = [];
-    /** @type {Finished | null} */
-    this.finished = null;
-    this.submitting = false;
-    /** @type {any} */
-    this.submitError = null;
-    /** @type {any} */
-    this.rulesError = null;
-    /** @type {'pending' | { saved_at: string } | { error: any } | null} */
-    this.saveState = null;
-    /** @type {{ name: string, versions?: string[] }[]} */
-    this.products = [];
-    /** @type {HTMLElement | null} */
-    this.footerStatus = null;
-    this.parts = {
-      type: new TypeStep(this),
-      subject: new SubjectStep(this),
-      environment: new EnvironmentStep(this),
-      severity: new SeverityStep(this),
-      situation: new SituationStep(this),
-      callback: new CallbackStep(this),
-      review: new ReviewStep(this),
-    };
-    this.save = debounce(() => this.saveNow(), SAVE_DEBOUNCE_MS);
     this.off = onLanguageChange(() => this.render());
     this.render();
     productsList()
@@ -131,7 +137,7 @@ export class CaseWizard extends HTMLElement {
   }
 
   /** @returns {Step} the module of the current step */
-  part() {
+  currentPart() {
     return /** @type {Record<string, Step>} */ (this.parts)[this.step];
   }
 
@@ -168,7 +174,7 @@ export class CaseWizard extends HTMLElement {
   enterStep() {
     this.problems = [];
     this.render();
-    this.part()?.enter?.();
+    this.currentPart()?.enter?.();
   }
 
   /** @param {string} step */
@@ -289,14 +295,14 @@ export class CaseWizard extends HTMLElement {
     );
     this.footerStatus = /** @type {HTMLElement | null} */ (this.querySelector('[data-testid="wizard-draft-status"]'));
     this.renderFooterStatus();
-    if (this.ready && formRules()) this.part()?.mounted?.();
+    if (this.ready && formRules()) this.currentPart()?.mounted?.();
   }
 
   /** @returns {HTMLElement} */
   body() {
     if (!this.ready) return loading();
     if (!formRules()) return errorBox(this.rulesError ?? { code: 'unknown', message: '' }, { title: t('wizard.rules.failed') });
-    return this.part().view();
+    return this.currentPart().view();
   }
 
   renderFooterStatus() {

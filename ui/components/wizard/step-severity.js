@@ -160,8 +160,9 @@ export class SeverityStep {
    * @returns {HTMLElement}
    */
   previewBox(testid) {
-    this.previewEl = h('div', { class: 'preview', dataset: testid ? { testid } : undefined, 'aria-live': 'polite' });
-    return this.previewEl;
+    const el = h('div', { class: 'preview', dataset: testid ? { testid } : undefined, 'aria-live': 'polite' });
+    this.previewEl = el;
+    return el;
   }
 
   mounted() {
