@@ -18,6 +18,7 @@
 
 /** @typedef {Record<string, string>} Catalogue */
 /** @typedef {Record<string, string | number>} Params */
+/** @typedef {(key: string, params?: Params) => string} Translate what `t` is, for pure modules that take it */
 
 /** The languages the UI offers, in menu order. */
 export const LANGUAGES = [

@@ -1,12 +1,26 @@
+// @ts-check
 // Splitting and ordering the case list as the vendor's portal does (SPEC §5).
 
 const OPEN = new Set(['waiting-on-vendor', 'waiting-on-customer']);
 
-/** True for cases that still wait on someone. */
+/**
+ * @typedef {{ status: string, severity: number, due_at?: string | null, first_response_at?: string | null, updated_at?: string | null }} CaseLike
+ */
+
+/**
+ * True for cases that still wait on someone (`waiting-on-vendor`, `waiting-on-customer`); solved
+ * and closed cases are done. The one copy of this in the UI.
+ * @param {{ status: string }} c
+ * @returns {boolean}
+ */
 export function isOpen(c) {
   return OPEN.has(c.status);
 }
 
+/**
+ * @param {CaseLike} a
+ * @param {CaseLike} b
+ */
 function byUrgency(a, b) {
   const da = Date.parse(a.due_at ?? '');
   const db = Date.parse(b.due_at ?? '');
@@ -16,7 +30,7 @@ function byUrgency(a, b) {
   if (!Number.isNaN(da) && !Number.isNaN(db) && da !== db) return da - db;
   if (Number.isNaN(da) !== Number.isNaN(db)) return Number.isNaN(da) ? 1 : -1;
   if (a.severity !== b.severity) return a.severity - b.severity;
-  return Date.parse(b.updated_at ?? 0) - Date.parse(a.updated_at ?? 0);
+  return Date.parse(String(b.updated_at ?? 0)) - Date.parse(String(a.updated_at ?? 0));
 }
 
 /**
@@ -25,10 +39,16 @@ function byUrgency(a, b) {
  * the customer must (`waiting-on-customer`). Open cases
  * are ordered by urgency (no first reply yet, earliest due, highest severity); done cases newest
  * first.
+ * @template {CaseLike} C
+ * @param {C[] | null | undefined} cases
+ * @returns {{ waitingOnUs: C[], waitingOnYou: C[], done: C[] }}
  */
 export function splitCases(cases) {
+  /** @type {C[]} */
   const waitingOnUs = [];
+  /** @type {C[]} */
   const waitingOnYou = [];
+  /** @type {C[]} */
   const done = [];
   for (const c of cases ?? []) {
     if (c.status === 'waiting-on-vendor') waitingOnUs.push(c);
@@ -37,6 +57,6 @@ export function splitCases(cases) {
   }
   waitingOnUs.sort(byUrgency);
   waitingOnYou.sort(byUrgency);
-  done.sort((a, b) => Date.parse(b.updated_at ?? 0) - Date.parse(a.updated_at ?? 0));
+  done.sort((a, b) => Date.parse(String(b.updated_at ?? 0)) - Date.parse(String(a.updated_at ?? 0)));
   return { waitingOnUs, waitingOnYou, done };
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // How a deadline bar looks. The fraction of the target already used comes from the core
 // (`DeadlineStatus.fraction_elapsed`, business time for business targets); this module only
 // decides the colour band and the bar's value, so the thresholds are tested in one place.
@@ -14,6 +15,15 @@ export const CRITICAL_AT = 0.8;
  * - `critical` (≥ 80 % used), `warning` (≥ 50 %), `ok`;
  * - `none`: no target (best effort, or severity 4 without a target).
  */
+/**
+ * @typedef {{ responded?: boolean, breached?: boolean, fraction_elapsed?: number | null, remaining_seconds?: number }} Deadline
+ * (the core's `DeadlineStatus`)
+ */
+
+/**
+ * @param {Deadline | null | undefined} deadline
+ * @returns {'none' | 'responded' | 'breached' | 'critical' | 'warning' | 'ok'}
+ */
 export function deadlineTone(deadline) {
   if (!deadline) return 'none';
   if (deadline.responded) return 'responded';
@@ -25,7 +35,11 @@ export function deadlineTone(deadline) {
   return 'ok';
 }
 
-/** The bar's fill between 0 and 1 (a breached deadline is full). */
+/**
+ * The bar's fill between 0 and 1 (a breached deadline is full).
+ * @param {Deadline | null | undefined} deadline
+ * @returns {number}
+ */
 export function barValue(deadline) {
   if (!deadline) return 0;
   if (deadline.breached) return 1;
@@ -38,6 +52,11 @@ export function barValue(deadline) {
  * The deadline as it stands at `nowMs`, from an answer computed at `asOfMs`: the remaining
  * time counts down in real time (the due instant is fixed); the fraction is the core's and
  * only moves to "breached" once the due instant passes. Returns a new object.
+ * @param {Deadline | null | undefined} deadline
+ * @param {string | null | undefined} dueAt
+ * @param {number} asOfMs
+ * @param {number} nowMs
+ * @returns {Deadline | null}
  */
 export function deadlineAt(deadline, dueAt, asOfMs, nowMs) {
   if (!deadline) return null;

@@ -1,11 +1,17 @@
+// @ts-check
 // Search snippets arrive as HTML that should hold only escaped text and <mark> elements. They
 // are still never given to innerHTML: this module reads the string as a sequence of text runs,
 // marked or not, and drops every other tag (and the content of <script>/<style>). Pure, so it
 // runs in Node's tests without a DOM; `markedFragment` builds DOM nodes from the runs.
 
+/** @type {Record<string, string>} */
 const ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
 
-/** Decodes the character references of an HTML text run. */
+/**
+ * Decodes the character references of an HTML text run.
+ * @param {string} text
+ * @returns {string}
+ */
 export function decodeEntities(text) {
   return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, name) => {
     if (name[0] === '#') {
@@ -26,9 +32,16 @@ const DROP_CONTENT = new Set(['script', 'style', 'template', 'iframe', 'object',
  * Splits snippet HTML into runs `{ text, mark }`: text outside any tag, `mark` true inside a
  * `<mark>` element. Any other tag is removed (its text kept, except inside script-like
  * elements); comments and malformed tags are removed. Adjacent runs of the same kind merge.
+ * @param {string | null | undefined} html
+ * @returns {{ text: string, mark: boolean }[]}
  */
 export function snippetRuns(html) {
+  /** @type {{ text: string, mark: boolean }[]} */
   const runs = [];
+  /**
+   * @param {string} text
+   * @param {boolean} mark
+   */
   const push = (text, mark) => {
     if (!text) return;
     const last = runs[runs.length - 1];
@@ -37,6 +50,7 @@ export function snippetRuns(html) {
   };
   const source = String(html ?? '');
   let depth = 0; // open <mark> elements
+  /** @type {string | null} */
   let dropping = null; // name of a script-like element whose content is skipped
   let i = 0;
   while (i < source.length) {
@@ -73,14 +87,23 @@ export function snippetRuns(html) {
   return runs;
 }
 
-/** The plain text of snippet HTML (every run, marks removed). */
+/**
+ * The plain text of snippet HTML (every run, marks removed).
+ * @param {string | null | undefined} html
+ * @returns {string}
+ */
 export function snippetText(html) {
   return snippetRuns(html)
     .map((run) => run.text)
     .join('');
 }
 
-/** A DocumentFragment of text nodes and <mark> elements for snippet HTML, in `doc`. */
+/**
+ * A DocumentFragment of text nodes and <mark> elements for snippet HTML, in `doc`.
+ * @param {string | null | undefined} html
+ * @param {Document} [doc]
+ * @returns {DocumentFragment}
+ */
 export function markedFragment(html, doc = document) {
   const fragment = doc.createDocumentFragment();
   for (const run of snippetRuns(html)) {
