@@ -44,6 +44,7 @@ pub const IDEMPOTENT_REPLAYED: &str = "Idempotent-Replayed";
 /// `code` is what programs key on (the same snake_case codes as `casewatch-core` and the CLI);
 /// `detail` says why and what to do instead, for people.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Problem {
     /// A URI naming the problem type: `https://casewatch.example/problems/<code>`.
@@ -72,6 +73,7 @@ impl Problem {
 
 /// `GET /healthz`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Health {
     /// Always `ok` when the server answers and its database is readable.
@@ -88,6 +90,7 @@ pub struct Health {
 
 /// `POST /auth/login`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginRequest {
     /// The account's e-mail address (case-insensitive).
@@ -98,6 +101,7 @@ pub struct LoginRequest {
 
 /// `POST /auth/refresh`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RefreshRequest {
     /// The refresh token of the last login or refresh; it is single-use (rotated).
@@ -107,6 +111,7 @@ pub struct RefreshRequest {
 /// `POST /auth/logout`: revokes the session of the bearer token, and the session of
 /// `refresh_token` when given.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LogoutRequest {
     /// A refresh token to revoke as well.
@@ -117,6 +122,7 @@ pub struct LogoutRequest {
 /// Tokens returned by login and refresh. Both are opaque; send the access token as
 /// `Authorization: Bearer <access_token>`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TokenResponse {
     /// Short-lived bearer token.
@@ -135,6 +141,7 @@ pub struct TokenResponse {
 
 /// Who an account is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
@@ -156,6 +163,7 @@ impl Role {
 
 /// An account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
     /// Account id.
@@ -174,6 +182,7 @@ pub struct User {
 
 /// A short reference to an account, as shown on cases and comments.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserRef {
     /// Account id.
@@ -186,6 +195,7 @@ pub struct UserRef {
 
 /// A customer organisation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Organisation {
     /// Organisation id.
@@ -200,6 +210,7 @@ pub struct Organisation {
 
 /// What a contract includes: the core's answer (SPEC §1–3, 6, 7).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Entitlements {
     /// The support level.
@@ -241,6 +252,7 @@ impl Entitlements {
 /// `GET /me`: the caller, and for contacts their organisation, contract, calendar and
 /// entitlements.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Me {
     /// The caller.
@@ -263,6 +275,7 @@ pub struct Me {
 
 /// A support contact as the key contact manages them (`/org/contacts`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Contact {
     /// Account id.
@@ -279,6 +292,7 @@ pub struct Contact {
 
 /// `POST /org/contacts`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewContact {
     /// E-mail address (unique across the server).
@@ -293,6 +307,7 @@ pub struct NewContact {
 
 /// `POST /org/contacts` answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ContactCreated {
     /// The new contact.
@@ -303,6 +318,7 @@ pub struct ContactCreated {
 
 /// `GET /org/contacts`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ContactList {
     /// The organisation's current support contacts, key contact first.
@@ -315,6 +331,7 @@ pub struct ContactList {
 
 /// A knowledge-base article.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KbArticle {
     /// Stable id, e.g. `orbit-en-001`.
@@ -339,6 +356,7 @@ pub struct KbArticle {
 
 /// A deleted article, kept so that clients can drop it from their cache.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KbTombstone {
     /// The deleted article's id.
@@ -352,6 +370,7 @@ pub struct KbTombstone {
 /// Start with no `since`; pass `next_cursor` back as `since` until `has_more` is false; keep
 /// the last `next_cursor` to fetch later changes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KbSyncPage {
     /// Articles created or changed after the cursor.
@@ -371,6 +390,7 @@ pub struct KbSyncPage {
 
 /// One search result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KbSearchHit {
     /// Article id.
@@ -389,6 +409,7 @@ pub struct KbSearchHit {
 
 /// `GET /kb/search`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KbSearchResults {
     /// Best first.
@@ -401,6 +422,7 @@ pub struct KbSearchResults {
 
 /// A time window (maintenance windows, callback windows), UTC instants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Window {
     /// Opens.
@@ -429,6 +451,7 @@ impl From<CallbackWindow> for Window {
 
 /// `POST /cases`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewCase {
@@ -463,6 +486,7 @@ pub struct NewCase {
 
 /// `PATCH /cases/{number}`: every field optional.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CasePatch {
@@ -481,6 +505,7 @@ pub struct CasePatch {
 
 /// A case.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Case {
     /// Case number, unique on the server.
@@ -541,6 +566,7 @@ pub struct Case {
 
 /// `GET /cases`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseList {
     /// Newest first.
@@ -551,6 +577,7 @@ pub struct CaseList {
 
 /// A case in the engineers' queue.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QueueEntry {
     /// The case.
@@ -564,6 +591,7 @@ pub struct QueueEntry {
 
 /// `GET /agent/queue`: open cases, earliest due first (cases without a target last).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Queue {
     /// Entries.
@@ -572,6 +600,7 @@ pub struct Queue {
 
 /// `POST /agent/cases/{number}/reply`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AgentReply {
@@ -584,6 +613,7 @@ pub struct AgentReply {
 
 /// `POST /agent/cases/{number}/assign`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AssignRequest {
@@ -598,6 +628,7 @@ pub struct AssignRequest {
 
 /// An attachment's metadata; the content is at `GET /attachments/{id}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Attachment {
     /// Attachment id.
@@ -622,6 +653,7 @@ pub struct Attachment {
 
 /// A public comment in a case thread.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Comment {
     /// Comment id.
@@ -640,6 +672,7 @@ pub struct Comment {
 
 /// `POST /cases/{number}/comments`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewComment {
@@ -652,6 +685,7 @@ pub struct NewComment {
 
 /// `GET /cases/{number}/comments`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CommentList {
     /// Oldest first.
@@ -660,6 +694,7 @@ pub struct CommentList {
 
 /// `POST /cases/{number}/callback`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CallbackRequest {
@@ -669,6 +704,7 @@ pub struct CallbackRequest {
 
 /// A recorded callback request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Callback {
     /// Request id.
@@ -685,6 +721,7 @@ pub struct Callback {
 
 /// `GET /cases/{number}/attachments`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AttachmentList {
     /// In upload order.
@@ -693,6 +730,7 @@ pub struct AttachmentList {
 
 /// `GET /cases/{number}/callback`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CallbackList {
     /// Oldest first.

@@ -24,6 +24,7 @@ pub struct Calendar {
 
 /// The serialised form of a calendar, validated on the way in.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CalendarSpec {
     /// IANA zone name.
     pub time_zone: String,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// What kind of case is being filed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum CaseType {
     /// Something is broken, including suspected bugs.
@@ -60,6 +61,7 @@ impl std::str::FromStr for CaseType {
 
 /// A case's status as the customer sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum CaseStatus {
     /// New, or the customer spoke last.
@@ -94,6 +96,7 @@ impl CaseStatus {
 
 /// A window in which a contact can take the vendor's call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CallbackWindow {
     /// Opens.
     pub start: DateTime<Utc>,

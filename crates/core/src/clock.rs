@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 /// A case's initial-response deadline: the target and when it falls due.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ResponseDeadline {
     /// When the case was created.
     pub created: DateTime<Utc>,
@@ -83,6 +84,7 @@ fn fraction(part: Duration, whole: Duration) -> f64 {
 
 /// A deadline seen at one instant.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DeadlineStatus {
     /// Elapsed seconds until the deadline; negative once past.
     pub remaining_seconds: i64,

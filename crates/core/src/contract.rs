@@ -8,6 +8,7 @@ use std::str::FromStr;
 
 /// Where the customer runs the product.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum Deployment {
     /// Hosted by the vendor.
@@ -18,6 +19,7 @@ pub enum Deployment {
 
 /// The subscription the organisation bought.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum Subscription {
     /// Entry level.
@@ -34,6 +36,7 @@ pub enum Subscription {
 
 /// The support level a contract resolves to; this, not the subscription, decides targets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum SupportLevel {
     /// Cloud standard: no guaranteed response time.
@@ -56,6 +59,7 @@ pub enum SupportLevel {
 
 /// Break/fix only, or advisory as well (SPEC §6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum SupportKind {
     /// Help when something is broken, plus general best practice.
     #[serde(rename = "break-fix")]
@@ -150,6 +154,7 @@ impl SupportLevel {
 
 /// An organisation's support contract, without its calendar.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Contract {
     /// Where the product runs.
     pub deployment: Deployment,

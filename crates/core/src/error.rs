@@ -18,8 +18,12 @@ pub enum ErrorCode {
     NotSupported,
     /// The contract has no phone support, so no callback can be requested (SPEC §7).
     CallbackNotIncluded,
-    /// Malformed input: a bad zone, schedule, date, number or window.
+    /// Malformed input: a bad zone, schedule, date, number or window, or a case form field
+    /// that breaks the form rules (empty, too long, a control character).
     InvalidArgument,
+    /// The signed-in account carries no usable support contract or business calendar, so
+    /// nothing can be filed or timed against it.
+    NoContract,
 }
 
 impl ErrorCode {
@@ -31,6 +35,7 @@ impl ErrorCode {
             ErrorCode::NotSupported => "not_supported",
             ErrorCode::CallbackNotIncluded => "callback_not_included",
             ErrorCode::InvalidArgument => "invalid_argument",
+            ErrorCode::NoContract => "no_contract",
         }
     }
 }

@@ -10,6 +10,7 @@
 
 pub mod calendar;
 pub mod case;
+pub mod case_form;
 pub mod clock;
 pub mod contract;
 pub mod deadline;
@@ -21,6 +22,7 @@ pub mod target;
 
 pub use calendar::Calendar;
 pub use case::{check_callback, CallbackWindow, CaseStatus, CaseType};
+pub use case_form::{check_case_form, contract_terms, form_rules, CaseFields, FormRules};
 pub use clock::{DeadlineStatus, ResponseDeadline};
 pub use contract::{Contract, Deployment, Subscription, SupportKind, SupportLevel};
 pub use deadline::{add_business_time, business_time_between, due};

@@ -16,6 +16,7 @@ pub const DEFAULT_HOURS: &str = "mon-fri 09:00-17:00";
 
 /// A deadline question as typed by a person.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SlaRequest {
     /// `cloud` or `self-managed`.
     pub deployment: String,
@@ -44,6 +45,7 @@ pub struct SlaRequest {
 
 /// The answer to a deadline question.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SlaQuote {
     /// The contract's support level.
     pub support_level: SupportLevel,
@@ -62,6 +64,7 @@ pub struct SlaQuote {
 
 /// A question about what a contract includes.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EntitlementsRequest {
     /// `cloud` or `self-managed`.
     pub deployment: String,
@@ -74,6 +77,7 @@ pub struct EntitlementsRequest {
 
 /// What a contract includes.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EntitlementsQuote {
     /// The support level.
     pub support_level: SupportLevel,

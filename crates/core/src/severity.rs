@@ -42,7 +42,9 @@ impl Severity {
         self.0
     }
 
-    /// The short name in English and Chinese.
+    /// The short name in English and Chinese (the Chinese names are the vendor's support
+    /// guide's: 紧急, 高, 普通, 开发支持). This is the only copy: the UI reads it through
+    /// [`crate::case_form::form_rules`].
     pub fn name(self, lang: Lang) -> &'static str {
         match (self.0, lang) {
             (1, Lang::En) => "Urgent",
@@ -52,7 +54,9 @@ impl Severity {
             (1, Lang::ZhCn) => "紧急",
             (2, Lang::ZhCn) => "高",
             (3, Lang::ZhCn) => "普通",
-            (_, Lang::ZhCn) => "开发",
+            // The vendor's Chinese support guide names severity 4 "开发支持" (development
+            // support); "开发" alone reads as "development" the activity.
+            (_, Lang::ZhCn) => "开发支持",
         }
     }
 
@@ -63,10 +67,10 @@ impl Severity {
             (2, Lang::En) => "The environment runs but with reduced capacity, or an imminent deadline is at risk; revenue, security or brand is threatened.",
             (3, Lang::En) => "The default. Something does not work as expected, or a general question about the deployment.",
             (_, Lang::En) => "Non-production cases only. No response-time requirement, except the development subscription's target.",
-            (1, Lang::ZhCn) => "生产环境宕机或严重受损，且没有变通办法；收入、安全或品牌正在受到影响。",
+            (1, Lang::ZhCn) => "生产环境无法正常运行或严重受损，且没有可用的替代方案；收入、安全或品牌正在受到影响。",
             (2, Lang::ZhCn) => "环境仍在运行但容量下降，或迫近的截止日期面临风险；收入、安全或品牌受到威胁。",
             (3, Lang::ZhCn) => "默认级别。某些功能未按预期工作，或关于部署的一般性问题。",
-            (_, Lang::ZhCn) => "仅限非生产环境的案例。没有响应时间要求（开发订阅的目标除外）。",
+            (_, Lang::ZhCn) => "仅限非生产环境的案件。没有响应时间要求（开发级订阅的目标除外）。",
         }
     }
 }

@@ -8,6 +8,7 @@ use std::fmt;
 
 /// How a target's amount is counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum TargetUnit {
     /// Elapsed minutes, 24×7.
@@ -22,6 +23,7 @@ pub enum TargetUnit {
 
 /// A response target such as "4 hours, 24×7" or "1 business day".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Target {
     /// How many units.
     pub amount: u32,
