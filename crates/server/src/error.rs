@@ -113,6 +113,8 @@ impl From<CoreError> for ApiError {
             | ErrorCode::SeverityRequiresProduction
             | ErrorCode::NotSupported
             | ErrorCode::CallbackNotIncluded => StatusCode::UNPROCESSABLE_ENTITY,
+            // The server reads contracts from its own store; a caller without one cannot act.
+            ErrorCode::NoContract => StatusCode::FORBIDDEN,
         };
         ApiError::new(status, e.code.as_str(), e.message)
     }
