@@ -48,15 +48,24 @@
 //! `{code, message}` whose codes are the core's, the client's or the server's, unchanged.
 
 pub mod account;
+pub mod attachments;
+pub mod cached_cases;
+pub mod contacts;
+pub mod drafts;
 mod error;
+pub mod filing;
+pub mod form;
 pub mod kb;
+pub mod products;
+pub mod refresh;
+pub mod saved_drafts;
+pub mod thread;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use casewatch_api::Me;
-use casewatch_core::{Calendar, SupportLevel};
 use tokio::sync::Notify;
 
 use crate::api::ApiConfig;
@@ -131,6 +140,7 @@ pub struct Desk {
     wake: Notify,
     closed: AtomicBool,
     alerts: Mutex<Vec<AlertEvent>>,
+    refresh: refresh::RefreshMemory,
 }
 
 impl std::fmt::Debug for Desk {
@@ -162,6 +172,7 @@ impl Desk {
             wake: Notify::new(),
             closed: AtomicBool::new(false),
             alerts: Mutex::new(Vec::new()),
+            refresh: refresh::RefreshMemory::default(),
         }
     }
 
@@ -227,21 +238,5 @@ impl Desk {
     /// The alerts [`watch_now`](Self::watch_now) kept, taken.
     fn take_alerts(&self) -> Vec<AlertEvent> {
         std::mem::take(&mut *self.alerts.lock().unwrap_or_else(|e| e.into_inner()))
-    }
-
-    /// The support level and business calendar of the cached account's contract.
-    // TODO(H1): replace by casewatch_core's reading of (support level, calendar) from the
-    // cached account once `case_form` exports it.
-    fn contract(&self) -> DeskResult<(SupportLevel, Calendar)> {
-        let me = self.me()?.ok_or_else(DeskError::not_signed_in)?;
-        let level = me
-            .contract
-            .ok_or_else(|| DeskError::new("forbidden", "this account has no support contract"))?
-            .support_level;
-        let calendar = me
-            .calendar
-            .ok_or_else(|| DeskError::new("protocol", "the portal sent no business calendar"))?;
-        let calendar = Calendar::try_from(calendar)?;
-        Ok((level, calendar))
     }
 }
