@@ -1,15 +1,17 @@
-//! `casewatch login` and `casewatch logout`.
+//! `casewatch login` and `casewatch logout`: the desk's sign-in and sign-out.
 //!
 //! Scripts sign in once and then run every other command without a password: the refresh
 //! token goes to the OS keyring (never a file), and signing out deletes it again even when the
 //! server cannot be reached. The password comes from `CASEWATCH_PASSWORD` or a no-echo prompt.
 
 use super::engine::{self, block_on, finish, Outcome};
+use crate::output;
+use casewatch_client::desk::account::profile_for;
+use casewatch_client::desk::{Desk, DeskError};
 use casewatch_client::session::LogoutReport;
-use casewatch_client::{ClientError, Profile, Session};
 use clap::Args;
 use serde::Serialize;
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 
 /// The environment variable that supplies the password without a prompt.
@@ -52,38 +54,38 @@ fn read_password() -> Outcome<String> {
     let stdin = std::io::stdin();
     let tty = stdin.is_terminal();
     if tty {
-        eprint!("Password: ");
-        let _ = std::io::stderr().flush();
+        output::stderr_text("Password: ");
         let _ = std::process::Command::new("stty").arg("-echo").status();
     }
     let mut line = String::new();
     let read = stdin.lock().read_line(&mut line);
     if tty {
         let _ = std::process::Command::new("stty").arg("echo").status();
-        eprintln!();
+        output::stderr_line("");
     }
-    read.map_err(|e| ClientError::Invalid(format!("cannot read the password: {e}")))?;
+    read.map_err(|e| DeskError::invalid(format!("cannot read the password: {e}")))?;
     let password = line.trim_end_matches(['\n', '\r']).to_string();
     if password.is_empty() {
-        return Err(ClientError::Invalid(format!(
+        return Err(DeskError::invalid(format!(
             "no password given; type it at the prompt or set {PASSWORD_ENV}"
         )));
     }
     Ok(password)
 }
 
-/// `casewatch login`.
+/// `casewatch login`: the desk's sign-in, the same as the app's sign-in screen.
 pub fn login(args: LoginArgs) -> ExitCode {
     let outcome = (|| {
-        let profile = Profile::new(&args.portal, &args.email)?;
+        // A bad portal or address is refused before the password is asked for.
+        profile_for(&args.portal, &args.email)?;
         let password = read_password()?;
-        let session = Session::open(&engine::dirs()?, profile, engine::secrets())?;
+        let home = engine::home()?;
         block_on(async {
-            session.login(&password).await?;
-            let me = session.cache.me()?;
+            let desk = Desk::sign_in(&home, &args.portal, &args.email, &password).await?;
+            let me = desk.me()?;
             Ok(LoggedIn {
-                portal: session.profile.portal.clone(),
-                account: session.profile.account.clone(),
+                portal: desk.session.profile.portal.clone(),
+                account: desk.session.profile.account.clone(),
                 name: me.as_ref().map(|m| m.user.name.clone()),
                 organisation: me.and_then(|m| m.organisation.map(|o| o.name)),
             })
@@ -102,11 +104,11 @@ pub fn login(args: LoginArgs) -> ExitCode {
     })
 }
 
-/// `casewatch logout`.
+/// `casewatch logout`: the desk's sign-out (the token goes even when the portal is away).
 pub fn logout(args: LogoutArgs) -> ExitCode {
     let outcome: Outcome<LogoutReport> = (|| {
-        let session = engine::current_session()?;
-        block_on(session.logout())
+        let home = engine::home()?;
+        block_on(async { engine::open().await?.sign_out(&home).await })
     })();
     finish(args.json, outcome, |r| {
         if r.revoked_on_server {

@@ -1,15 +1,21 @@
 //! `casewatch cases`, `casewatch case show|new|reply` and `casewatch drafts`.
 //!
-//! New cases and replies go through a draft and the outbox, exactly like the app: the draft
-//! gets its idempotency key first, submitting checks the contract with `casewatch-core`, and
-//! sending is retried until the server acknowledges — so a command interrupted at any point
-//! is completed by the next `casewatch sync` without creating a duplicate.
+//! Each subcommand is one of the desk's use cases, the app's own: `case new` files through the
+//! desk's filing (the core's check against the cached contract → draft → outbox → send →
+//! deadline), `case reply` through the thread's reply, `drafts` over the drafts table the app's
+//! wizard writes too. A command interrupted at any point is completed by the next
+//! `casewatch sync` (the outbox sends it, exactly once). What is left here is reading the flags
+//! and choosing the words.
 
-use super::engine::{self, block_on, fail, finish, Outcome};
-use casewatch_api::{Case, Comment};
-use casewatch_client::outbox::{crash_point, Delivered, OutboxItem, OutboxState};
-use casewatch_client::{CaseForm, ClientError, Draft, DraftContent, Session};
+use super::engine::{self, finish, Outcome};
+use casewatch_api::{Attachment, Case, Comment};
+use casewatch_client::desk::filing::{FilingOutcome, FilingRequest};
+use casewatch_client::desk::saved_drafts::SavedDraftSent;
+use casewatch_client::desk::thread::{CaseList, CaseThread, Delivery, ReplyOutcome};
+use casewatch_client::desk::DeskError;
+use casewatch_client::{CaseForm, DraftContent};
 use casewatch_core::CaseStatus;
+use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
 use serde::Serialize;
 use std::process::ExitCode;
@@ -78,7 +84,7 @@ struct NewArgs {
     #[arg(long)]
     situation: String,
     /// The seriousness: business impact in your wider context.
-    #[arg(long, default_value = "")]
+    #[arg(long)]
     impact: String,
     /// Maintenance window start, RFC 3339 (maintenance-notice only).
     #[arg(long)]
@@ -136,42 +142,47 @@ enum DraftsCommand {
     },
 }
 
+/// The `--json` answer of `cases`: the desk's list, plus `stale` (the name scripts have
+/// read since before the desk existed) for "answered from the cache".
 #[derive(Serialize)]
 struct CaseListOut {
-    cases: Vec<Case>,
-    /// True when the server could not be reached and the cached copy is shown.
+    #[serde(flatten)]
+    list: CaseList,
     stale: bool,
 }
 
-/// `casewatch cases`.
+/// `casewatch cases`: the desk's case list (all of them, closed ones too), from the portal or,
+/// with `--offline` or when it cannot be reached, from the cache.
 pub fn list(args: CasesArgs) -> ExitCode {
     let outcome: Outcome<CaseListOut> = (|| {
-        let filter = match args.waiting_on.as_deref() {
+        let only = match args.waiting_on.as_deref() {
             None => None,
             Some("vendor") => Some(CaseStatus::WaitingOnVendor),
             Some("customer") => Some(CaseStatus::WaitingOnCustomer),
             Some(other) => {
-                return Err(ClientError::Invalid(format!(
+                return Err(DeskError::invalid(format!(
                     "--waiting-on must be vendor or customer, not '{other}'"
                 )))
             }
         };
-        let session = engine::current_session()?;
-        let mut stale = args.offline;
-        if !args.offline {
-            match block_on(session.sync_cases()) {
-                Ok(_) => {}
-                Err(e) if e.is_transient() => stale = true,
-                Err(e) => return Err(e),
+        let mut list = engine::with_desk(async |desk| {
+            if args.offline {
+                desk.cached_cases(true)
+            } else {
+                desk.cases(true).await
             }
+        })?;
+        if let Some(status) = only {
+            list.cases.retain(|c| c.status == status);
         }
         Ok(CaseListOut {
-            cases: session.cache.cases(filter)?,
-            stale,
+            stale: list.offline,
+            list,
         })
     })();
     finish(args.json, outcome, |out| {
         let mut lines: Vec<String> = out
+            .list
             .cases
             .iter()
             .map(|c| {
@@ -188,6 +199,18 @@ pub fn list(args: CasesArgs) -> ExitCode {
                 )
             })
             .collect();
+        lines.extend(out.list.queued.iter().map(|q| {
+            format!(
+                "(outbox #{}, {}) {}",
+                q.outbox_id,
+                if q.last_error.is_some() {
+                    "refused"
+                } else {
+                    "not sent yet"
+                },
+                q.case.subject
+            )
+        }));
         if lines.is_empty() {
             lines.push("No cases.".into());
         }
@@ -216,42 +239,48 @@ pub fn case(args: CaseArgs) -> ExitCode {
     }
 }
 
+/// The `--json` answer of `case show`: the desk's thread with each comment flat (as scripts
+/// have read it) and `stale` for "answered from the cache".
 #[derive(Serialize)]
 struct Shown {
     case: Case,
-    comments: Vec<Comment>,
+    comments: Vec<ShownComment>,
+    attachments: Vec<Attachment>,
+    as_of: DateTime<Utc>,
     stale: bool,
 }
 
-fn show(args: ShowArgs) -> ExitCode {
-    let outcome: Outcome<Shown> = (|| {
-        let session = engine::current_session()?;
-        let fetched = block_on(async {
-            let case = session.api.case(args.number).await?;
-            let comments = session.api.comments(args.number).await?.comments;
-            Ok((case, comments))
-        });
-        match fetched {
-            Ok((case, comments)) => {
-                session.cache.upsert_cases(std::slice::from_ref(&case))?;
-                session.cache.upsert_comments(&comments)?;
-                Ok(Shown {
-                    case,
-                    comments,
-                    stale: false,
+#[derive(Serialize)]
+struct ShownComment {
+    #[serde(flatten)]
+    comment: Comment,
+    /// Still in the outbox, not yet acknowledged by the portal.
+    pending: bool,
+}
+
+impl From<CaseThread> for Shown {
+    fn from(thread: CaseThread) -> Shown {
+        Shown {
+            case: thread.case,
+            comments: thread
+                .comments
+                .into_iter()
+                .map(|c| ShownComment {
+                    comment: c.comment,
+                    pending: c.pending,
                 })
-            }
-            Err(e) if e.is_transient() => match session.cache.case(args.number)? {
-                Some(case) => Ok(Shown {
-                    comments: session.cache.comments(args.number)?,
-                    case,
-                    stale: true,
-                }),
-                None => Err(e),
-            },
-            Err(e) => Err(e),
+                .collect(),
+            attachments: thread.attachments,
+            as_of: thread.as_of,
+            stale: thread.offline,
         }
-    })();
+    }
+}
+
+/// `casewatch case show`: the desk's case with its thread.
+fn show(args: ShowArgs) -> ExitCode {
+    let number = args.number;
+    let outcome = engine::with_desk(async |desk| Ok(Shown::from(desk.case(number).await?)));
     finish(args.json, outcome, |s| {
         let c = &s.case;
         let mut out = format!(
@@ -266,11 +295,12 @@ fn show(args: ShowArgs) -> ExitCode {
         );
         for m in &s.comments {
             out.push_str(&format!(
-                "\n— {} ({}), {}\n{}\n",
-                m.author.name,
-                m.author.role.as_str(),
-                m.created_at.to_rfc3339(),
-                m.body
+                "\n— {} ({}), {}{}\n{}\n",
+                m.comment.author.name,
+                m.comment.author.role.as_str(),
+                m.comment.created_at.to_rfc3339(),
+                if m.pending { " [in the outbox]" } else { "" },
+                m.comment.body
             ));
         }
         if s.stale {
@@ -280,133 +310,109 @@ fn show(args: ShowArgs) -> ExitCode {
     })
 }
 
+/// The `--json` answer of `case new`, `case reply` and `drafts send`.
 #[derive(Serialize)]
 struct Submitted {
-    /// `sent` when the server acknowledged, `queued` when it will be sent by a later sync,
-    /// `failed` when the server refused it.
-    status: &'static str,
-    outbox: OutboxItem,
+    /// `sent` when the portal acknowledged it, `queued` while it waits in the outbox (the
+    /// next `casewatch sync` sends it).
+    status: Delivery,
+    /// The outbox item that carries it.
+    outbox_id: String,
+    /// The case opened or replied on (once the portal acknowledged it).
     case_number: Option<i64>,
+    /// The reply's id (once the portal acknowledged it).
     comment_id: Option<i64>,
+    /// The case as the portal opened it, its deadline computed now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    case: Option<Case>,
+    /// The reply as the portal stored it, or as it waits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    comment: Option<Comment>,
 }
 
-/// Queues a draft and tries to send the outbox; the draft is already saved.
-fn submit(session: &Session, draft: &Draft) -> Outcome<Submitted> {
-    let queued = session.cache.submit_draft(&draft.id)?;
-    let report = block_on(session.flush_outbox())?;
-    let item = session
-        .cache
-        .outbox_item(queued.id)?
-        .ok_or_else(|| ClientError::Storage("the outbox item vanished".into()))?;
-    if item.state == OutboxState::Failed {
-        let e = item
-            .last_error
-            .clone()
-            .unwrap_or(casewatch_client::ErrorBody {
-                code: "refused".into(),
-                message: "the server refused it".into(),
-            });
-        return Err(ClientError::Refused {
-            status: 422,
-            code: e.code,
-            message: format!("{} (kept in the outbox)", e.message),
-        });
+impl From<FilingOutcome> for Submitted {
+    fn from(filed: FilingOutcome) -> Submitted {
+        Submitted {
+            status: filed.state,
+            outbox_id: filed.outbox_id,
+            case_number: filed.case.as_ref().map(|c| c.number),
+            comment_id: None,
+            case: filed.case,
+            comment: None,
+        }
     }
-    let _ = report;
-    let (case_number, comment_id) = match item.delivered {
-        Some(Delivered::Case { number }) => (Some(number), None),
-        Some(Delivered::Comment { case_number, id }) => (Some(case_number), Some(id)),
-        None => (None, None),
-    };
-    Ok(Submitted {
-        status: if item.state == OutboxState::Sent {
-            "sent"
-        } else {
-            "queued"
-        },
-        outbox: item,
-        case_number,
-        comment_id,
-    })
+}
+
+impl Submitted {
+    fn replied(case_number: i64, replied: ReplyOutcome) -> Submitted {
+        let sent = replied.state == Delivery::Sent;
+        let comment = replied.comment.map(|c| c.comment);
+        Submitted {
+            status: replied.state,
+            outbox_id: replied.outbox_id,
+            case_number: sent.then_some(case_number),
+            comment_id: comment.as_ref().filter(|_| sent).map(|c| c.id),
+            case: None,
+            comment,
+        }
+    }
 }
 
 fn submitted_text(s: &Submitted) -> String {
     match (s.status, s.case_number, s.comment_id) {
-        ("sent", Some(n), None) => format!("Opened case #{n}."),
-        ("sent", Some(n), Some(_)) => format!("Replied on case #{n}."),
+        (Delivery::Sent, Some(n), None) => format!("Opened case #{n}."),
+        (Delivery::Sent, Some(n), Some(_)) => format!("Replied on case #{n}."),
         _ => format!(
-            "Saved in the outbox (#{}); it will be sent by the next `casewatch sync`{}.",
-            s.outbox.id,
-            s.outbox
-                .last_error
-                .as_ref()
-                .map(|e| format!(" ({})", e.message))
-                .unwrap_or_default()
+            "Saved in the outbox (#{}); it will be sent by the next `casewatch sync`.",
+            s.outbox_id
         ),
     }
 }
 
+/// `casewatch case new`: the desk's filing, the app's wizard's own.
 fn new_case(args: NewArgs) -> ExitCode {
     let json = args.json;
-    let outcome: Outcome<Submitted> = (|| {
-        let session = engine::current_session()?;
-        // Refresh the contract so the core checks today's rules (the cached copy is used
-        // when offline).
-        if let Ok(me) = block_on(session.api.me()) {
-            session.cache.set_me(&me)?;
-        }
-        let form = CaseForm {
-            case_type: args.case_type,
-            subject: args.subject,
-            severity: args.severity,
-            environment: args.environment,
-            product: args.product,
-            version: args.version,
-            situation: args.situation,
-            impact: args.impact,
-            maintenance_start: args.maintenance_start.unwrap_or_default(),
-            maintenance_end: args.maintenance_end.unwrap_or_default(),
-            cc: args.cc,
+    let form = CaseForm {
+        case_type: args.case_type,
+        subject: args.subject,
+        severity: args.severity,
+        environment: args.environment,
+        product: args.product,
+        version: args.version,
+        situation: args.situation,
+        impact: args.impact,
+        maintenance_start: args.maintenance_start.unwrap_or_default(),
+        maintenance_end: args.maintenance_end.unwrap_or_default(),
+        cc: args.cc,
+    };
+    let outcome = (|| {
+        // Parsing the flags into a case is the core's (same codes as the app and server).
+        let request = FilingRequest {
+            case: form.to_new_case()?,
+            attachment_ids: vec![],
+            callback_windows: vec![],
         };
-        // Refuse what the contract does not allow before anything is saved or sent.
-        let request = form.to_new_case()?;
-        casewatch_client::outbox::check_new_case(session.cache.me()?.as_ref(), &request)?;
-        let draft = session.cache.create_draft(DraftContent::NewCase(form))?;
-        crash_point("after_draft_save");
-        submit(&session, &draft)
+        engine::with_desk(async |desk| Ok(Submitted::from(desk.file_case(request).await?)))
     })();
     finish(json, outcome, submitted_text)
 }
 
+/// `casewatch case reply`: the desk's thread reply.
 fn reply(args: ReplyArgs) -> ExitCode {
-    let outcome: Outcome<Submitted> = (|| {
-        let session = engine::current_session()?;
-        DraftContent::to_new_comment(&args.body)?;
-        let draft = session.cache.create_draft(DraftContent::Reply {
-            case_number: args.number,
-            body: args.body,
-        })?;
-        crash_point("after_draft_save");
-        submit(&session, &draft)
-    })();
+    let number = args.number;
+    let outcome = engine::with_desk(async |desk| {
+        let replied = desk.reply(number, &args.body, &[]).await?;
+        Ok(Submitted::replied(number, replied))
+    });
     finish(args.json, outcome, submitted_text)
 }
 
-#[derive(Serialize)]
-struct DraftList {
-    drafts: Vec<Draft>,
-}
-
-/// `casewatch drafts [send ID | discard ID]`.
+/// `casewatch drafts [send ID | discard ID]`: the desk's saved drafts (the app's wizard draft
+/// among them).
 pub fn drafts(args: DraftsArgs) -> ExitCode {
     match args.command {
         None => {
-            let outcome: Outcome<DraftList> = (|| {
-                let session = engine::current_session()?;
-                Ok(DraftList {
-                    drafts: session.cache.drafts()?,
-                })
-            })();
+            let outcome = engine::with_desk(async |desk| desk.saved_drafts());
             finish(args.json, outcome, |l| {
                 if l.drafts.is_empty() {
                     return "No saved drafts.".to_string();
@@ -428,27 +434,25 @@ pub fn drafts(args: DraftsArgs) -> ExitCode {
             })
         }
         Some(DraftsCommand::Send { id, json }) => {
-            let json = json || args.json;
-            let outcome = (|| {
-                let session = engine::current_session()?;
-                let draft = session
-                    .cache
-                    .draft(&id)?
-                    .ok_or_else(|| ClientError::NotFound(format!("there is no draft {id}")))?;
-                submit(&session, &draft)
-            })();
-            finish(json, outcome, submitted_text)
+            let outcome = engine::with_desk(async |desk| {
+                Ok(match desk.send_saved_draft(&id).await? {
+                    SavedDraftSent::NewCase { filed } => Submitted::from(*filed),
+                    SavedDraftSent::Reply {
+                        case_number,
+                        replied,
+                    } => Submitted::replied(case_number, replied),
+                })
+            });
+            finish(json || args.json, outcome, submitted_text)
         }
         Some(DraftsCommand::Discard { id, json }) => {
-            let json = json || args.json;
-            match engine::current_session().and_then(|s| s.cache.discard_draft(&id)) {
-                Ok(()) => {
-                    crate::output::answer(json, &serde_json::json!({ "discarded": id }), || {
-                        format!("Discarded draft {id}.")
-                    })
-                }
-                Err(e) => fail(json, &e),
-            }
+            let outcome = engine::with_desk(async |desk| {
+                desk.discard_saved_draft(&id)?;
+                Ok(serde_json::json!({ "discarded": id }))
+            });
+            finish(json || args.json, outcome, |_| {
+                format!("Discarded draft {id}.")
+            })
         }
     }
 }

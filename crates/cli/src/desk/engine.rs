@@ -1,9 +1,15 @@
-//! What every engine command shares: the runtime, the directories, the keyring, opening the
-//! current profile, and printing answers and errors — in one place, so that every command
-//! finds the same profile and reports failures with the same codes and exit status.
+//! What every engine command shares: the runtime, the profile's home (directories and
+//! keyring), opening the signed-in [`Desk`], and printing answers and errors — in one place,
+//! so that every command finds the same profile and reports failures with the same codes and
+//! exit status.
+//!
+//! The CLI holds no engine of its own: a command opens the same `casewatch_client::desk::Desk`
+//! the app opens at start-up (session, local knowledge base, deadline watcher), calls one of
+//! its use cases, and prints the answer.
 
 use crate::output;
-use casewatch_client::{ClientError, Dirs, KeyringStore, SecretStore, Session};
+use casewatch_client::desk::{Desk, DeskError, DeskResult, Home};
+use casewatch_client::{Dirs, KeyringStore, SecretStore};
 use serde::Serialize;
 use std::future::Future;
 use std::process::ExitCode;
@@ -13,45 +19,55 @@ use std::sync::Arc;
 pub const KEYRING_SERVICE_ENV: &str = "CASEWATCH_KEYRING_SERVICE";
 
 /// The result of a command body.
-pub type Outcome<T> = Result<T, ClientError>;
+pub type Outcome<T> = DeskResult<T>;
 
-/// Runs an async command body on a fresh single-threaded runtime.
+/// Runs an async command body on a fresh single-threaded runtime: a command is one short
+/// conversation with the portal, and `watch` sleeps between its refreshes.
 pub fn block_on<T>(future: impl Future<Output = Outcome<T>>) -> Outcome<T> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| ClientError::Storage(format!("cannot start the async runtime: {e}")))?
+        .map_err(|e| DeskError::internal(format!("cannot start the async runtime: {e}")))?
         .block_on(future)
 }
 
-/// The OS keyring.
-pub fn secrets() -> Arc<dyn SecretStore> {
-    match std::env::var(KEYRING_SERVICE_ENV) {
+/// Where profiles live: the user's XDG directories and the OS keyring.
+pub fn home() -> Outcome<Home> {
+    let secrets: Arc<dyn SecretStore> = match std::env::var(KEYRING_SERVICE_ENV) {
         Ok(service) if !service.is_empty() => Arc::new(KeyringStore::with_service(service)),
         _ => Arc::new(KeyringStore::new()),
-    }
+    };
+    Ok(Home::new(Dirs::from_env()?, secrets))
 }
 
-/// The user's XDG directories.
-pub fn dirs() -> Outcome<Dirs> {
-    Dirs::from_env()
+/// The desk of the profile signed in last (no network), or `not_signed_in`.
+pub async fn open() -> Outcome<Desk> {
+    Desk::restore(&home()?).await.ok_or_else(|| {
+        DeskError::new(
+            "not_signed_in",
+            "not signed in; run `casewatch login` first",
+        )
+    })
 }
 
-/// The profile signed in last.
-pub fn current_session() -> Outcome<Session> {
-    Session::current(&dirs()?, secrets())
+/// Opens the signed-in desk and runs `body` with it on a fresh runtime.
+pub fn with_desk<T>(body: impl AsyncFnOnce(&Desk) -> Outcome<T>) -> Outcome<T> {
+    block_on(async {
+        let desk = open().await?;
+        body(&desk).await
+    })
 }
 
-/// Prints an error the way `output::refuse` does, with the client's string codes.
-pub fn fail(json: bool, error: &ClientError) -> ExitCode {
-    if let ClientError::Rejected(core) = error {
-        return output::refuse(json, core);
-    }
+/// Prints an error: `{"error":{code,message}}` on stdout with `--json`, else a sentence on
+/// stderr; always exit status 2.
+pub fn fail(json: bool, error: &DeskError) -> ExitCode {
     if json {
-        let body = serde_json::json!({ "error": error.body() });
-        println!("{body}");
+        output::json_line(&serde_json::json!({ "error": error }));
     } else {
-        eprintln!("casewatch: {} ({})", error, error.code());
+        output::stderr_line(format_args!(
+            "casewatch: {} ({})",
+            error.message, error.code
+        ));
     }
     ExitCode::from(output::REFUSED)
 }

@@ -1,19 +1,20 @@
-//! `casewatch sync` and `casewatch search`.
+//! `casewatch sync` and `casewatch search`: the desk's refresh, knowledge-base sync and search.
 //!
 //! `sync` is the one command that talks to the server in bulk (outbox, cases, knowledge base),
 //! so that `search` can answer from the local index alone — before filing a case, on a poor
 //! network or none.
 
-use super::engine::{self, block_on, finish, Outcome};
-use casewatch_api::KbSearchHit;
-use casewatch_client::kb_sync::{SyncReport, DEFAULT_PAGE_SIZE};
-use casewatch_client::outbox::FlushReport;
-use casewatch_client::session::CaseSyncReport;
+use super::engine::{self, finish};
+use super::watch::alert_text;
+use crate::output;
+use casewatch_client::desk::kb::{KbSearchRequest, KbSyncStatus};
+use casewatch_client::desk::refresh::RefreshReport;
+use casewatch_client::desk::DeskError;
+use casewatch_client::kb_sync::SyncReport;
 use clap::Args;
 use serde::Serialize;
-use std::io::Write;
-use std::ops::ControlFlow;
 use std::process::ExitCode;
+use std::time::Duration;
 
 /// Flags of `casewatch sync`.
 #[derive(Debug, Args)]
@@ -42,82 +43,92 @@ pub struct SearchArgs {
     json: bool,
 }
 
+/// The `--json` answer of `sync`: the desk's refresh and knowledge-base sync reports.
 #[derive(Serialize)]
 struct Synced {
-    outbox: FlushReport,
-    cases: CaseSyncReport,
+    refresh: RefreshReport,
     kb: SyncReport,
 }
 
-/// `casewatch sync`.
+/// `casewatch sync`: the desk's one refresh (outbox, cases, watcher: its alerts are printed,
+/// as `watch` would have) and then its knowledge-base sync, with progress on stderr.
 pub fn sync(args: SyncArgs) -> ExitCode {
     let json = args.json;
-    let outcome: Outcome<Synced> = (|| {
-        let session = engine::current_session()?;
-        let kb = session.local_kb()?;
-        block_on(async {
-            let outbox = session.flush_outbox().await?;
-            if let Some(e) = &outbox.stopped_by {
-                let mut e = e.clone();
-                e.message = format!(
-                    "{} ({} item(s) still in the outbox)",
-                    e.message, outbox.pending
-                );
-                return Err(casewatch_client::ClientError::from_body(&e));
-            }
-            let cases = session.sync_cases().await?;
-            let kb = kb
-                .sync(&session.api, &session.cache, DEFAULT_PAGE_SIZE, |p| {
-                    if !json {
-                        eprint!("\rknowledge base: {}/{}", p.done, p.total);
-                        if p.finished {
-                            eprintln!();
+    let outcome = engine::with_desk(async |desk| {
+        let refresh = desk.refresh_once().await;
+        if let Some(e) = refresh.error.clone() {
+            return Err(e);
+        }
+        let kb = {
+            let sync = desk.kb_sync();
+            tokio::pin!(sync);
+            loop {
+                tokio::select! {
+                    report = &mut sync => break report?,
+                    () = tokio::time::sleep(PROGRESS_EVERY) => {
+                        if !json {
+                            show_progress(&desk.kb_sync_status());
                         }
-                        let _ = std::io::stderr().flush();
                     }
-                    ControlFlow::Continue(())
-                })
-                .await?;
-            Ok(Synced { outbox, cases, kb })
-        })
-    })();
+                }
+            }
+        };
+        if !json {
+            show_progress(&desk.kb_sync_status());
+            output::stderr_line("");
+        }
+        Ok(Synced { refresh, kb })
+    });
     finish(json, outcome, |s| {
-        format!(
-            "Sent {} outbox item(s); {} case(s) and {} comment(s) cached; knowledge base: {} \
-             changed, {} deleted, {} articles offline.",
-            s.outbox.delivered.len(),
-            s.cases.cases,
-            s.cases.comments,
-            s.kb.upserted,
-            s.kb.deleted,
-            s.kb.indexed
-        )
+        let mut lines: Vec<String> = s.refresh.alerts.iter().map(alert_text).collect();
+        lines.push(format!(
+            "Sent the outbox and refreshed the cases; knowledge base: {} changed, {} deleted, \
+             {} articles offline.",
+            s.kb.upserted, s.kb.deleted, s.kb.indexed
+        ));
+        lines.join("\n")
     })
 }
 
-#[derive(Serialize)]
-struct Results {
-    results: Vec<KbSearchHit>,
+/// How often `sync` redraws its progress line.
+const PROGRESS_EVERY: Duration = Duration::from_millis(250);
+
+fn show_progress(status: &KbSyncStatus) {
+    output::stderr_text(format_args!(
+        "\rknowledge base: {}/{}",
+        status.done,
+        status.total.map_or("?".to_string(), |t| t.to_string())
+    ));
 }
 
-/// `casewatch search` (offline: the local index only).
+/// The `--json` answer of `search`: the index's hits as the desk returns them (the hit type
+/// is the knowledge-base crate's, which the CLI does not need to name).
+#[derive(Serialize)]
+struct Results<H> {
+    results: Vec<H>,
+}
+
+/// `casewatch search`: the desk's search over the local index (answers offline too).
 pub fn search(args: SearchArgs) -> ExitCode {
-    let outcome: Outcome<Results> = (|| {
+    let outcome = (|| {
+        // A limit out of range is a typing mistake worth saying, not one to clamp silently.
         if !(1..=100).contains(&args.limit) {
-            return Err(casewatch_client::ClientError::Invalid(format!(
+            return Err(DeskError::invalid(format!(
                 "--limit must be between 1 and 100, not {}",
                 args.limit
             )));
         }
-        let session = engine::current_session()?;
-        let kb = session.local_kb()?;
-        let results = kb.search(
-            &args.query,
-            args.locale.as_deref(),
-            args.known_issues,
-            args.limit,
-        )?;
-        Ok(Results { results })
+        let request = KbSearchRequest {
+            query: args.query,
+            locale: args.locale,
+            known_issues_only: args.known_issues,
+            limit: Some(args.limit),
+        };
+        engine::with_desk(async |desk| {
+            Ok(Results {
+                results: desk.kb_search(request).await?.hits,
+            })
+        })
     })();
     finish(args.json, outcome, |r| {
         if r.results.is_empty() {
@@ -129,7 +140,11 @@ pub fn search(args: SearchArgs) -> ExitCode {
             .map(|h| {
                 format!(
                     "{}  [{} {}] {}\n    {}",
-                    h.id, h.locale, h.kind, h.title, h.snippet
+                    h.id,
+                    h.locale,
+                    h.kind.as_str(),
+                    h.title,
+                    h.snippet
                 )
             })
             .collect::<Vec<_>>()

@@ -1,16 +1,23 @@
-//! `casewatch watch`: the deadline watcher on the terminal.
+//! `casewatch watch`: the desk's refresher on the terminal.
 //!
-//! Every `--interval` seconds (or sooner, when an alert falls due) it sends the outbox,
-//! refreshes the cases when the server is reachable, and prints the watcher's events — one
-//! JSON object per line with `--json`. Alerts are recorded in the profile's ledger, so running
-//! `watch` again (or the app) never repeats one.
+//! The loop is the app's own ([`Refresher`]): every `--interval` seconds it sends the outbox
+//! and refreshes the cases, and between refreshes it wakes when the watcher's next alert falls
+//! due. This file only prints what each pass reports — one JSON object per alert with
+//! `--json`. Alerts are recorded in the profile's ledger, so running `watch` again (or the app)
+//! never repeats one. `--once` is one pass.
+//!
+//! The app carries on through any failure and shows it; a terminal command stops at a failure
+//! that waiting will not cure (the session ended, the cache is unreadable), with exit status 2,
+//! so that a supervising script notices.
 
 use super::engine::{self, block_on, fail};
-use casewatch_client::{AlertEvent, SystemClock, Watcher};
-use chrono::Utc;
+use crate::output;
+use casewatch_client::desk::refresh::{RefreshReport, Refresher};
+use casewatch_client::desk::DeskError;
+use casewatch_client::AlertEvent;
 use clap::Args;
+use std::ops::ControlFlow;
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::Duration;
 
 /// Flags of `casewatch watch`.
@@ -27,13 +34,8 @@ pub struct WatchArgs {
     json: bool,
 }
 
-fn print(json: bool, event: &AlertEvent) {
-    if json {
-        if let Ok(line) = serde_json::to_string(event) {
-            println!("{line}");
-        }
-        return;
-    }
+/// One alert as a line for people.
+pub fn alert_text(event: &AlertEvent) -> String {
     match event {
         AlertEvent::Deadline {
             case_number,
@@ -48,61 +50,59 @@ fn print(json: bool, event: &AlertEvent) {
             } else {
                 format!("is due in {} min", (remaining_seconds + 59) / 60)
             };
-            println!(
+            format!(
                 "case #{case_number} \"{subject}\": the first response {when} (alert {} min before){}",
                 lead_seconds / 60,
                 if *catch_up { " [missed while not running]" } else { "" }
-            );
+            )
         }
         AlertEvent::Reply {
             case_number,
             subject,
             author,
             ..
-        } => println!("case #{case_number} \"{subject}\": {author} replied"),
+        } => format!("case #{case_number} \"{subject}\": {author} replied"),
     }
+}
+
+/// Prints one pass: its alerts, and a note while the portal cannot be reached. Answers the
+/// failure that should end the command, if any.
+fn show(json: bool, report: &RefreshReport) -> Option<DeskError> {
+    for event in &report.alerts {
+        if json {
+            output::json_line(event);
+        } else {
+            output::stdout_line(alert_text(event));
+        }
+    }
+    if report.synced && report.offline && !json {
+        output::stderr_line("casewatch: offline; watching the cached cases");
+    }
+    report.error.clone()
 }
 
 /// `casewatch watch`.
 pub fn watch(args: WatchArgs) -> ExitCode {
-    let session = match engine::current_session() {
-        Ok(s) => s,
-        Err(e) => return fail(args.json, &e),
-    };
-    let watcher = Watcher::new(session.cache.clone(), Arc::new(SystemClock));
-    let interval = Duration::from_secs(args.interval.max(1));
-    let mut last_sync: Option<std::time::Instant> = None;
-    loop {
-        if last_sync.is_none_or(|t| t.elapsed() >= interval) {
-            let refreshed = block_on(async {
-                let _ = session.flush_outbox().await?;
-                session.sync_cases().await
-            });
-            match refreshed {
-                Ok(_) => {}
-                Err(e) if e.is_transient() => {
-                    if !args.json {
-                        eprintln!("casewatch: offline ({e}); watching the cached cases");
-                    }
-                }
-                Err(e) => return fail(args.json, &e),
-            }
-            last_sync = Some(std::time::Instant::now());
-        }
-        match watcher.tick() {
-            Ok(events) => events.iter().for_each(|e| print(args.json, e)),
-            Err(e) => return fail(args.json, &e),
-        }
+    let json = args.json;
+    let stopped = block_on(async {
+        let desk = engine::open().await?;
         if args.once {
-            return ExitCode::SUCCESS;
+            return show(json, &desk.refresh_once().await).map_or(Ok(()), Err);
         }
-        let until_alert = watcher
-            .next_alert_at()
-            .ok()
-            .flatten()
-            .and_then(|t| (t - Utc::now()).to_std().ok());
-        let until_sync = interval.saturating_sub(last_sync.map_or(interval, |t| t.elapsed()));
-        let nap = until_alert.map_or(until_sync, |a| a.min(until_sync));
-        std::thread::sleep(nap.max(Duration::from_millis(200)));
+        let mut stopped = None;
+        Refresher::new(Duration::from_secs(args.interval))
+            .run(&desk, |report| match show(json, report) {
+                Some(e) => {
+                    stopped = Some(e);
+                    ControlFlow::Break(())
+                }
+                None => ControlFlow::Continue(()),
+            })
+            .await;
+        stopped.map_or(Ok(()), Err)
+    });
+    match stopped {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(json, &e),
     }
 }
