@@ -1,3 +1,4 @@
+// @ts-check
 // Entry point of the Casewatch UI: applies the chosen language, asks the Rust side whether a
 // session exists, and routes between the screens (hash routes, one web component each).
 //
@@ -21,11 +22,24 @@ import './components/case-view.js';
 import './components/contacts-screen.js';
 import './components/settings-screen.js';
 
-const main = document.querySelector('.app-main');
-const header = document.querySelector('.app-header');
-const headerSwitch = header.querySelector('cw-language-switch');
-const headerEnd = header.querySelector('.app-header__end');
+/**
+ * An element of index.html that the shell cannot run without.
+ * @param {ParentNode} root
+ * @param {string} selector
+ * @returns {HTMLElement}
+ */
+function shellPart(root, selector) {
+  const el = root.querySelector(selector);
+  if (!(el instanceof HTMLElement)) throw new Error(`index.html lacks ${selector}`);
+  return el;
+}
+
+const main = shellPart(document, '.app-main');
+const header = shellPart(document, '.app-header');
+const headerSwitch = shellPart(header, 'cw-language-switch');
+const headerEnd = shellPart(header, '.app-header__end');
 let started = false;
+/** @type {string | null} the route (name/arg) on screen */
 let shown = null;
 
 function route() {
@@ -51,21 +65,22 @@ function route() {
   renderChrome(name);
 }
 
+/** @param {string | null} [current] the route on screen */
 function renderChrome(current = parseRoute(window.location.hash).name) {
   const s = session();
-  for (const link of header.querySelectorAll('[data-route]')) {
+  for (const link of /** @type {NodeListOf<HTMLElement>} */ (header.querySelectorAll('[data-route]'))) {
     link.hidden = !allowed(link.dataset.when, s);
     if (link.dataset.route === current) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
-  header.querySelector('[data-testid="demo-badge"]').hidden = !(s.signed_in && s.demo);
-  header.querySelector('[data-testid="offline-badge"]').hidden = !(s.signed_in && s.offline);
+  shellPart(header, '[data-testid="demo-badge"]').hidden = !(s.signed_in && s.demo);
+  shellPart(header, '[data-testid="offline-badge"]').hidden = !(s.signed_in && s.offline);
 }
 
 function applyLanguage() {
   document.documentElement.lang = language();
   translateTree(header);
-  header.querySelector('.app-nav').setAttribute('aria-label', t('nav.label'));
+  shellPart(header, '.app-nav').setAttribute('aria-label', t('nav.label'));
   renderChrome();
 }
 

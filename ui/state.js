@@ -1,3 +1,4 @@
+// @ts-check
 // The signed-in session, shared by the screens: the last `SessionStatus` from the Rust side.
 // Screens read it synchronously and re-render on `cw-session-change`.
 
@@ -11,18 +12,27 @@ const EVENT = 'cw-session-change';
 /** @type {Session} */
 let current = { signed_in: false, demo: false, portal_url: null, offline: false, me: null };
 
-/** The current `SessionStatus`. */
+/**
+ * The current `SessionStatus`.
+ * @returns {Session}
+ */
 export function session() {
   return current;
 }
 
-/** Replaces the session (after sign-in, sign-out or a refresh) and tells the screens. */
+/**
+ * Replaces the session (after sign-in, sign-out or a refresh) and tells the screens.
+ * @param {Partial<Session> | null | undefined} status
+ */
 export function setSession(status) {
   current = { signed_in: false, demo: false, portal_url: null, offline: false, me: null, ...(status ?? {}) };
   window.dispatchEvent(new CustomEvent(EVENT, { detail: current }));
 }
 
-/** Asks the Rust side for the session; on failure the app is signed out (and says why). */
+/**
+ * Asks the Rust side for the session; on failure the app is signed out (and says why).
+ * @returns {Promise<{ ok: true } | { ok: false, error: any }>}
+ */
 export async function refreshSession() {
   try {
     setSession(await sessionStatus());
@@ -33,7 +43,11 @@ export async function refreshSession() {
   }
 }
 
-/** Calls `listener` on every session change; returns an unsubscribe function. */
+/**
+ * Calls `listener` on every session change; returns an unsubscribe function.
+ * @param {(event: Event) => void} listener
+ * @returns {() => void}
+ */
 export function onSessionChange(listener) {
   window.addEventListener(EVENT, listener);
   return () => window.removeEventListener(EVENT, listener);
@@ -45,6 +59,7 @@ const CONNECTIVITY = 'cw-connectivity-change';
  * Records whether the last answer came from the cache because the portal is unreachable
  * (`offline` in the answers of cases_list, case_get, kb_search, kb_sync_status). Only the
  * header's indicator listens: the screens are not rebuilt.
+ * @param {unknown} offline
  */
 export function setOffline(offline) {
   const value = Boolean(offline);
@@ -53,28 +68,45 @@ export function setOffline(offline) {
   window.dispatchEvent(new CustomEvent(CONNECTIVITY, { detail: value }));
 }
 
-/** Calls `listener` when the connectivity changes; returns an unsubscribe function. */
+/**
+ * Calls `listener` when the connectivity changes; returns an unsubscribe function.
+ * @param {(event: Event) => void} listener
+ * @returns {() => void}
+ */
 export function onConnectivityChange(listener) {
   window.addEventListener(CONNECTIVITY, listener);
   return () => window.removeEventListener(CONNECTIVITY, listener);
 }
 
-/** The contract's time zone (IANA), or null. */
+/**
+ * The contract's time zone (IANA), or null.
+ * @returns {string | null}
+ */
 export function contractZone() {
   return current.me?.calendar?.time_zone ?? null;
 }
 
-/** The contract's entitlements, or null. */
+/**
+ * The contract's entitlements, or null.
+ * @returns {any}
+ */
 export function entitlements() {
   return current.me?.entitlements ?? null;
 }
 
-/** True when the signed-in user is the organisation's key contact. */
+/**
+ * True when the signed-in user is the organisation's key contact.
+ * @returns {boolean}
+ */
 export function isKeyContact() {
   return Boolean(current.me?.user?.key_contact);
 }
 
-/** Marks the session as signed out when a command says the session is gone. */
+/**
+ * Marks the session as signed out when a command says the session is gone.
+ * @param {any} error
+ * @returns {boolean} true when it did
+ */
 export function handleAuthError(error) {
   if (error && (error.code === 'unauthorized' || error.code === 'not_signed_in')) {
     setSession(null);

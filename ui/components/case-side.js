@@ -50,18 +50,15 @@ export function sidePanel(view, c) {
   const closed = c.status === 'closed';
   const allowed = view.allowedSeverities ?? ent?.severities ?? severityNumbers();
   const numbers = severityNumbers();
-  const sevSelect = h(
-    'select',
-    { dataset: { testid: 'case-severity' }, disabled: closed },
-    (numbers.length ? numbers : [c.severity]).map((n) =>
-      h('option', {
-        value: String(n),
-        disabled: !allowed.includes(n),
-        selected: c.severity === n,
-        text: severityLabel(n),
-      }),
-    ),
+  const options = (numbers.length ? numbers : [c.severity]).map((n) =>
+    h('option', {
+      value: String(n),
+      disabled: !allowed.includes(n),
+      selected: c.severity === n,
+      text: severityLabel(n),
+    }),
   );
+  const sevSelect = /** @type {HTMLSelectElement} */ (h('select', { dataset: { testid: 'case-severity' }, disabled: closed }, options));
   const busy = Boolean(view.action?.busy);
   const actionError = view.action?.error ? errorBox(view.action.error, { title: t('case.actionFailed') }) : null;
   const allAttachments = view.answer.attachments ?? [];
