@@ -12,7 +12,7 @@ export PATH := $(CARGO_BIN):$(PATH)
 # A virtual X screen big enough for the app window, on the first free display number.
 XVFB_RUN := xvfb-run -a -s "-screen 0 1280x1024x24"
 
-.PHONY: deps build run test e2e bench icons
+.PHONY: deps build run test tsc e2e bench icons
 
 ## deps: install the Debian packages and tauri-driver the build and tests need (idempotent)
 deps:
@@ -32,14 +32,20 @@ run: deps
 	fi
 	cargo run
 
-## test: UI unit tests, format check, lints, the app build, then every test of the workspace under
+## test: UI unit tests, the UI's type check against the command contract, format check, lints, the app build, then every test of the workspace under
 ## Xvfb + D-Bus
 test: deps
 	node --test ui/tests/
+	node_modules/.bin/tsc --noEmit -p .
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo build -p casewatch-app
 	$(XVFB_RUN) dbus-run-session -- env NO_AT_BRIDGE=1 bash scripts/test-session.sh
+
+## tsc: type-check ui/ (JSDoc, // @ts-check) against ui/types/contract.d.ts; nothing is emitted
+tsc:
+	@if [ ! -x node_modules/.bin/tsc ]; then npm ci --no-audit --no-fund; fi
+	node_modules/.bin/tsc --noEmit -p .
 
 ## e2e: only the end-to-end tests (quicker while working on the UI)
 e2e: deps

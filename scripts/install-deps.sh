@@ -35,3 +35,18 @@ if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/tauri-d
 else
   echo "install-deps: tauri-driver present"
 fi
+
+# TypeScript, pinned in package-lock.json: a development tool that type-checks ui/ (make tsc).
+# Nothing from node_modules ships in the app.
+root="$(cd "$(dirname "$0")/.." && pwd)"
+if [ ! -x "$root/node_modules/.bin/tsc" ]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "install-deps: installing Debian packages: nodejs npm"
+    "${sudo_cmd[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+  fi
+  echo "install-deps: installing TypeScript (npm ci)"
+  (cd "$root" && npm ci --no-audit --no-fund --silent)
+else
+  echo "install-deps: TypeScript present"
+fi
