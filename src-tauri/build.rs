@@ -4,46 +4,24 @@
 //! `allow-<command>` / `deny-<command>` permission each. Without a manifest every command would be
 //! reachable from any window; with it, `capabilities/main.json` decides exactly which ones the
 //! main window may call.
+//!
+//! The command names come from `contract/commands.rs`, the one list of the app's commands (the
+//! contract test checks `generate_handler!`, the capability file, the UI and the docs against
+//! it), so a command cannot be added here and forgotten there.
 
-/// The Tauri commands the app defines; keep in sync with `generate_handler!` in `src/lib.rs`.
-const COMMANDS: &[&str] = &[
-    "sla_quote",
-    "entitlements",
-    "session_status",
-    "login",
-    "demo_accounts",
-    "demo_start",
-    "logout",
-    "cases_list",
-    "case_get",
-    "case_reply",
-    "case_update",
-    "case_callback",
-    "attachment_stage",
-    "attachment_unstage",
-    "attachment_open",
-    "severity_choices",
-    "case_deadline_preview",
-    "products_list",
-    "draft_save",
-    "draft_load",
-    "draft_discard",
-    "outbox_submit_case",
-    "outbox_send_now",
-    "outbox_discard",
-    "kb_search",
-    "kb_article",
-    "kb_sync_status",
-    "kb_sync_now",
-    "contacts_list",
-    "contact_add",
-    "contact_remove",
-    "link_open",
-    "settings_get",
-    "settings_set",
-];
+/// Reads the command list, keeping only the names: the argument and result types are for the
+/// contract test, which can resolve them (a build script cannot see the crate's dependencies).
+macro_rules! casewatch_commands {
+    ($( $(#[doc = $doc:literal])* $name:ident ( $($args:tt)* ) -> $result:ty ; )*) => {
+        &[$(stringify!($name)),*]
+    };
+}
+
+/// The Tauri commands the app defines.
+const COMMANDS: &[&str] = include!("contract/commands.rs");
 
 fn main() {
+    println!("cargo:rerun-if-changed=contract/commands.rs");
     tauri_build::try_build(
         tauri_build::Attributes::new()
             .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
