@@ -8,7 +8,7 @@
 // and every screen reads the answer from this module. The answer does not depend on the
 // session, so it is valid signed in or out, for the life of the window.
 
-import { invoke } from './api.js';
+import { caseFormRules } from './api.js';
 import { language, t } from './i18n.js';
 
 /**
@@ -37,7 +37,7 @@ let pending = null;
 export function loadFormRules() {
   if (rules) return Promise.resolve(rules);
   if (!pending) {
-    pending = /** @type {Promise<FormRules>} */ (invoke('case_form_rules'))
+    pending = /** @type {Promise<FormRules>} */ (caseFormRules())
       .then((answer) => {
         rules = answer;
         return answer;

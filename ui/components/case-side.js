@@ -17,7 +17,7 @@ import { localZone } from '../time.js';
 /**
  * An attachment as a list item: its name opens it with the desktop's viewer.
  * @param {CaseView} view
- * @param {{ id: number, filename: string, size: number, uploaded_by?: { name: string } | null }} a
+ * @param {{ id: string, filename: string, size: number, uploaded_by?: { name: string } | null }} a
  * @returns {HTMLElement}
  */
 export function attachmentItem(view, a) {

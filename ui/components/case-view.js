@@ -1,3 +1,4 @@
+// @ts-check
 // <cw-case-view number="42">: one case. Its facts, the initial-response countdown, the public
 // thread (comment bodies rendered and sanitised in Rust), attachments, a reply box, and the
 // actions a contact may take (the side panel, ./case-side.js): change the severity, mark solved
@@ -15,15 +16,36 @@ import './deadline-bar.js';
 
 const REFRESH_MS = 60_000;
 
+/** @typedef {import('./deadline-bar.js').DeadlineBar} DeadlineBar */
+/** @typedef {{ name: string, busy: boolean, staged?: { staged_id: string }, error?: any }} ReplyFile */
+
+/** One case's page. */
 class CaseView extends HTMLElement {
+  /** @type {any} the `case_get` answer */
+  answer = null;
+  /** @type {any} */
+  error = null;
+  reply = '';
+  /** @type {ReplyFile[]} */
+  replyFiles = [];
+  /** @type {{ busy?: boolean, done?: string, error?: any } | null} */
+  replyState = null;
+  /** @type {{ busy?: string, done?: string, error?: any, what?: string } | null} */
+  action = null;
+  /** @type {{ start: string, end: string }[]} callback windows being typed */
+  windows = [{ start: '', end: '' }];
+  /** @type {number[] | null} the severities the core allows for this case */
+  allowedSeverities = null;
+  /** @type {string | null} the environment the allowed severities were asked for */
+  choicesKey = null;
+  /** @type {(() => void) | null} */
+  off = null;
+  /** @type {(() => void) | null} */
+  stopListening = null;
+  /** @type {ReturnType<typeof setInterval> | undefined} */
+  timer = undefined;
+
   connectedCallback() {
-    this.answer = null;
-    this.error = null;
-    this.reply = '';
-    this.replyFiles = [];
-    this.replyState = null;
-    this.action = null;
-    this.windows = [{ start: '', end: '' }];
     this.off = onLanguageChange(() => this.render());
     this.render();
     this.load();
@@ -56,15 +78,18 @@ class CaseView extends HTMLElement {
 
   /**
    * Which severities the core allows for this case (`severity_choices`), asked once per
-   * environment and type; until the answer is in, the contract's list stands in.
+   * environment; until the answer is in, the contract's list stands in.
+   * @param {{ environment: string }} c
    */
   async loadSeverityChoices(c) {
-    const key = `${c.environment}/${c.type}`;
+    const key = c.environment;
     if (this.choicesKey === key) return;
     this.choicesKey = key;
     try {
-      const answer = await severityChoices(c.environment, c.type);
-      this.allowedSeverities = (answer.choices ?? []).filter((x) => x.allowed).map((x) => x.severity);
+      const answer = await severityChoices(c.environment);
+      /** @type {{ severity: number, allowed: boolean }[]} */
+      const choices = answer.choices ?? [];
+      this.allowedSeverities = choices.filter((x) => x.allowed).map((x) => x.severity);
     } catch {
       this.allowedSeverities = null;
       return;
@@ -78,7 +103,7 @@ class CaseView extends HTMLElement {
     this.replyState = { busy: true };
     this.render();
     try {
-      const ids = this.replyFiles.filter((f) => f.staged).map((f) => f.staged.staged_id);
+      const ids = this.replyFiles.flatMap((f) => (f.staged ? [f.staged.staged_id] : []));
       const answer = await caseReply(this.number, body, ids);
       this.reply = '';
       this.replyFiles = [];
@@ -90,8 +115,10 @@ class CaseView extends HTMLElement {
     if (this.isConnected) this.render();
   }
 
+  /** @param {File[]} files */
   async addReplyFiles(files) {
     for (const file of files) {
+      /** @type {ReplyFile} */
       const entry = { name: file.name, busy: true };
       this.replyFiles.push(entry);
       this.render();
@@ -105,6 +132,10 @@ class CaseView extends HTMLElement {
     }
   }
 
+  /**
+   * @param {{ severity?: number, status?: string }} patch
+   * @param {string} what which action, for its busy/done/error state
+   */
   async patch(patch, what) {
     this.action = { busy: what };
     this.render();
@@ -150,7 +181,7 @@ class CaseView extends HTMLElement {
     }
     const c = this.answer.case;
     const open = isOpen(c);
-    const bar = document.createElement('cw-deadline-bar');
+    const bar = /** @type {DeadlineBar} */ (document.createElement('cw-deadline-bar'));
     bar.data = {
       deadline: c.deadline,
       due_at: c.due_at,
@@ -197,7 +228,7 @@ class CaseView extends HTMLElement {
           c.impact ? h('h3', { class: 'comment__label', text: t('wizard.impact') }) : null,
           c.impact ? h('p', { class: 'pre', text: c.impact }) : null,
         ),
-        this.answer.comments.map((m) => {
+        this.answer.comments.map((/** @type {any} */ m) => {
           const body = h('div', { class: 'comment__body prose' });
           setTrustedHtml(body, m.body_html);
           const engineer = m.author?.role === 'engineer';
@@ -213,7 +244,7 @@ class CaseView extends HTMLElement {
               h('span', { class: 'muted', text: instantLine(m.created_at, zone, t) }),
             ),
             body,
-            m.attachments?.length ? h('ul', { class: 'attachment-list' }, m.attachments.map((a) => attachmentItem(this, a))) : null,
+            m.attachments?.length ? h('ul', { class: 'attachment-list' }, m.attachments.map((/** @type {any} */ a) => attachmentItem(this, a))) : null,
           );
         }),
       ),
@@ -231,8 +262,8 @@ class CaseView extends HTMLElement {
                 value: this.reply,
                 placeholder: t('case.reply.placeholder'),
                 dataset: { testid: 'reply-input' },
-                oninput: (e) => {
-                  this.reply = e.target.value;
+                oninput: (/** @type {Event} */ e) => {
+                  this.reply = /** @type {HTMLTextAreaElement} */ (e.target).value;
                 },
               }),
             ),
@@ -248,9 +279,10 @@ class CaseView extends HTMLElement {
                   multiple: true,
                   class: 'visually-hidden',
                   dataset: { testid: 'reply-attachments' },
-                  onchange: (e) => {
-                    const files = [...e.target.files];
-                    e.target.value = '';
+                  onchange: (/** @type {Event} */ e) => {
+                    const input = /** @type {HTMLInputElement} */ (e.target);
+                    const files = [...(input.files ?? [])];
+                    input.value = '';
                     this.addReplyFiles(files);
                   },
                 }),

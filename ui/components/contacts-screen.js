@@ -1,3 +1,4 @@
+// @ts-check
 // <cw-contacts>: the key contact's list of the organisation's support contacts (SPEC §8):
 // register a contact (an initial password is shown once), remove one (not the key contact).
 
@@ -8,15 +9,27 @@ import { dateIn } from '../lib/zones.js';
 import { handleAuthError } from '../state.js';
 import { localZone } from '../time.js';
 
+/** @typedef {'name' | 'email'} FormKey */
+/** @typedef {(key: FormKey) => (e: Event) => void} Bind */
+
+/** The key contact's contacts screen. */
 class ContactsScreen extends HTMLElement {
+  /** @type {any[] | null} */
+  contacts = null;
+  /** @type {any} */
+  error = null;
+  form = { name: '', email: '' };
+  /** @type {any} the contact just added (with its one-time password) */
+  added = null;
+  /** @type {any} */
+  addError = null;
+  /** @type {number | null} the contact whose removal awaits confirmation */
+  confirming = null;
+  busy = false;
+  /** @type {(() => void) | null} */
+  off = null;
+
   connectedCallback() {
-    this.contacts = null;
-    this.error = null;
-    this.form = { name: '', email: '' };
-    this.added = null;
-    this.addError = null;
-    this.confirming = null;
-    this.busy = false;
     this.off = onLanguageChange(() => this.render());
     this.render();
     this.load();
@@ -37,6 +50,7 @@ class ContactsScreen extends HTMLElement {
     if (this.isConnected) this.render();
   }
 
+  /** @param {Event} event */
   async add(event) {
     event.preventDefault();
     this.busy = true;
@@ -53,7 +67,8 @@ class ContactsScreen extends HTMLElement {
     if (this.isConnected) this.render();
   }
 
-  async remove(contact) {
+  /** @param {{ id: number }} contact */
+  async removeContact(contact) {
     this.busy = true;
     this.render();
     try {
@@ -74,8 +89,9 @@ class ContactsScreen extends HTMLElement {
     else if (this.error) list = [errorBox(this.error, { title: t('contacts.removeFailed') }), this.table()];
     else if (!this.contacts) list = loading();
     else list = this.table();
+    /** @type {Bind} */
     const bind = (key) => (e) => {
-      this.form[key] = e.target.value;
+      this.form[key] = /** @type {HTMLInputElement} */ (e.target).value;
     };
     const addForm = this.addForm(bind);
     this.replaceChildren(
@@ -91,7 +107,7 @@ class ContactsScreen extends HTMLElement {
       h(
         'tbody',
         {},
-        this.contacts.map((c) =>
+        (this.contacts ?? []).map((c) =>
           h(
             'tr',
             { dataset: { testid: 'contact-row', email: c.email } },
@@ -107,7 +123,7 @@ class ContactsScreen extends HTMLElement {
                   ? [
                       h('span', { class: 'small', text: t('contacts.confirm', { name: c.name }) }),
                       ' ',
-                      h('button', { type: 'button', class: 'btn btn--small btn--danger', disabled: this.busy, dataset: { testid: 'contact-remove-confirm' }, text: t('common.remove'), onclick: () => this.remove(c) }),
+                      h('button', { type: 'button', class: 'btn btn--small btn--danger', disabled: this.busy, dataset: { testid: 'contact-remove-confirm' }, text: t('common.remove'), onclick: () => this.removeContact(c) }),
                       ' ',
                       h('button', { type: 'button', class: 'btn btn--small btn--ghost', text: t('common.cancel'), onclick: () => { this.confirming = null; this.render(); } }),
                     ]
@@ -119,10 +135,11 @@ class ContactsScreen extends HTMLElement {
     );
   }
 
+  /** @param {Bind} bind */
   addForm(bind) {
     return h(
       'form',
-      { class: 'card stack', novalidate: true, onsubmit: (e) => this.add(e) },
+      { class: 'card stack', novalidate: true, onsubmit: (/** @type {Event} */ e) => this.add(e) },
       h('h2', { text: t('contacts.add') }),
       h('p', { class: 'muted', text: t('contacts.add.intro') }),
       h(

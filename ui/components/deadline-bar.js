@@ -1,3 +1,4 @@
+// @ts-check
 // <cw-deadline-bar>: the initial-response countdown of one case.
 //
 // Set `.data = { deadline, due_at, as_of, target, best_effort, first_response_at, zone }`
@@ -14,12 +15,31 @@ import { dueLines } from '../lib/zones.js';
 
 const TICK_MS = 15_000;
 
-class DeadlineBar extends HTMLElement {
+/**
+ * @typedef {{
+ *   deadline: import('../lib/deadline.js').Deadline | null | undefined, due_at?: string | null,
+ *   as_of?: string | null, target?: { amount: number, unit: string } | null,
+ *   best_effort?: { amount: number, unit: string } | null, first_response_at?: string | null,
+ *   zone?: string | null,
+ * }} DeadlineBarData
+ */
+
+/** The countdown element; give it `.data`. */
+export class DeadlineBar extends HTMLElement {
+  /** @type {DeadlineBarData | undefined} */
+  _data = undefined;
+  /** @type {ReturnType<typeof setInterval> | undefined} */
+  timer = undefined;
+  /** @type {(() => void) | null} */
+  unsubscribe = null;
+
+  /** @param {DeadlineBarData | undefined} value */
   set data(value) {
     this._data = value;
     this.render();
   }
 
+  /** @returns {DeadlineBarData | undefined} */
   get data() {
     return this._data;
   }
@@ -45,13 +65,14 @@ class DeadlineBar extends HTMLElement {
     this.dataset.tone = tone;
     this.className = `deadline deadline--${tone}${this.hasAttribute('compact') ? ' deadline--compact' : ''}`;
 
+    /** @type {HTMLElement[]} */
     const children = [];
     if (tone === 'none') {
       const text = d.best_effort
         ? t('deadline.bestEffort', { target: targetText(d.best_effort) })
         : t('deadline.noTarget');
       children.push(h('div', { class: 'deadline__label' }, h('span', { class: 'deadline__state', text })));
-    } else {
+    } else if (deadline && d.due_at) {
       const value = barValue(deadline);
       const bar = h('progress', {
         class: 'deadline__bar',
@@ -63,7 +84,7 @@ class DeadlineBar extends HTMLElement {
       if (tone === 'responded') {
         state = t('deadline.responded');
       } else if (tone === 'breached') {
-        state = t('deadline.breached', { d: formatDuration(-deadline.remaining_seconds, t) });
+        state = t('deadline.breached', { d: formatDuration(-(deadline.remaining_seconds ?? 0), t) });
       } else {
         state = countdownText(deadline.remaining_seconds, t);
       }

@@ -1,3 +1,4 @@
+// @ts-check
 // <cw-deadline-calculator>: the first screen. A customer admin describes a contract and a case
 // and sees when the first reply is due, in the contract's time zone and in their own.
 //
@@ -28,7 +29,72 @@ import { FALLBACK_ZONES, TEMPLATE } from './deadline-calculator-template.js';
 const DEFAULT_ZONE = 'UTC';
 const DEFAULT_HOURS = 'mon-fri 09:00-17:00';
 
+/**
+ * The element with `data-testid="<id>"` under `root`, which the template guarantees.
+ * @template {Element} E
+ * @param {ParentNode} root
+ * @param {string} id
+ * @param {{ new (): E, prototype: E }} type
+ * @returns {E}
+ */
+function byTestId(root, id, type) {
+  const el = root.querySelector(`[data-testid="${id}"]`);
+  if (!(el instanceof type)) throw new Error(`calculator template lacks ${id}`);
+  return el;
+}
+
+/**
+ * The form's controls and the result's fields.
+ * @param {ParentNode} root
+ */
+function findFields(root) {
+  const select = (/** @type {string} */ id) => byTestId(root, id, HTMLSelectElement);
+  const input = (/** @type {string} */ id) => byTestId(root, id, HTMLInputElement);
+  const any = (/** @type {string} */ id) => byTestId(root, id, HTMLElement);
+  return {
+    deployment: select('calc-deployment'),
+    subscription: select('calc-subscription'),
+    severity: select('calc-severity'),
+    environment: select('calc-environment'),
+    created: input('calc-created'),
+    createdZone: select('calc-created-zone'),
+    tz: input('calc-tz'),
+    hours: input('calc-hours'),
+    holidays: input('calc-holidays'),
+    dayLength: input('calc-day-length'),
+    severityHelp: any('calc-severity-help'),
+    createdUtc: any('calc-created-utc'),
+    result: any('calc-result'),
+    supportLevel: any('calc-support-level'),
+    target: any('calc-target'),
+    dueContract: any('calc-due-contract'),
+    dueLocal: any('calc-due-local'),
+    bestEffort: any('calc-best-effort'),
+    error: any('calc-error'),
+    errorTitle: any('calc-error-title'),
+    errorMessage: any('calc-error-message'),
+    errorDetail: any('calc-error-detail'),
+    errorCode: any('calc-error-code'),
+  };
+}
+
+/**
+ * The core's answer to the form: a quote, or an error `{code, message}`.
+ * @typedef {{ quote?: any, error?: { code: string, message: string }, request?: any }} Outcome
+ */
+
+/** The deadline calculator element. */
 class DeadlineCalculator extends HTMLElement {
+  /** @type {HTMLFormElement | null} */
+  form = null;
+  /** @type {ReturnType<typeof findFields>} set by build(), which runs before any other use */
+  el = /** @type {any} */ (null);
+  sequence = 0;
+  /** @type {Outcome | null} */
+  outcome = null;
+  /** @type {(() => void) | null} */
+  unsubscribe = null;
+
   connectedCallback() {
     if (!this.form) this.build();
     this.unsubscribe = onLanguageChange(() => this.render());
@@ -43,35 +109,11 @@ class DeadlineCalculator extends HTMLElement {
 
   build() {
     this.innerHTML = TEMPLATE;
-    this.form = this.querySelector('form');
+    const form = byTestId(this, 'calc-form', HTMLFormElement);
+    this.form = form;
     this.sequence = 0;
     this.outcome = null;
-    const field = (id) => this.querySelector(`[data-testid="${id}"]`);
-    this.el = {
-      deployment: field('calc-deployment'),
-      subscription: field('calc-subscription'),
-      severity: field('calc-severity'),
-      environment: field('calc-environment'),
-      created: field('calc-created'),
-      createdZone: field('calc-created-zone'),
-      tz: field('calc-tz'),
-      hours: field('calc-hours'),
-      holidays: field('calc-holidays'),
-      dayLength: field('calc-day-length'),
-      severityHelp: field('calc-severity-help'),
-      createdUtc: field('calc-created-utc'),
-      result: field('calc-result'),
-      supportLevel: field('calc-support-level'),
-      target: field('calc-target'),
-      dueContract: field('calc-due-contract'),
-      dueLocal: field('calc-due-local'),
-      bestEffort: field('calc-best-effort'),
-      error: field('calc-error'),
-      errorTitle: field('calc-error-title'),
-      errorMessage: field('calc-error-message'),
-      errorDetail: field('calc-error-detail'),
-      errorCode: field('calc-error-code'),
-    };
+    this.el = findFields(this);
 
     // Defaults: a common contract, the default schedule, and "now" in the contract zone.
     this.el.deployment.value = 'cloud';
@@ -83,7 +125,7 @@ class DeadlineCalculator extends HTMLElement {
     this.el.createdZone.value = 'contract';
     this.el.created.value = toWallInput(Date.now(), DEFAULT_ZONE);
 
-    const zones = this.querySelector('datalist');
+    const zones = /** @type {HTMLDataListElement} */ (this.querySelector('datalist'));
     let names = FALLBACK_ZONES;
     if (typeof Intl.supportedValuesOf === 'function') {
       try {
@@ -153,7 +195,10 @@ class DeadlineCalculator extends HTMLElement {
     return toRfc3339Utc(wallTimeToInstant(wall, zone));
   }
 
-  /** The `SlaRequest` the form describes. */
+  /**
+   * The `SlaRequest` the form describes.
+   * @param {string} created RFC 3339 UTC
+   */
   request(created) {
     const holidays = this.el.holidays.value
       .split(/[\s,;]+/)
@@ -183,15 +228,17 @@ class DeadlineCalculator extends HTMLElement {
     }
     this.el.result.dataset.state = 'pending';
     const request = this.request(created);
+    /** @type {Outcome} */
     let outcome;
     try {
       outcome = { quote: await slaQuote(request), request };
     } catch (error) {
-      outcome = { error, request };
+      outcome = { error: /** @type {{ code: string, message: string }} */ (error), request };
     }
     if (sequence === this.sequence) this.show(outcome);
   }
 
+  /** @param {Outcome} outcome */
   show(outcome) {
     this.outcome = outcome;
     this.renderOutcome();
@@ -205,7 +252,7 @@ class DeadlineCalculator extends HTMLElement {
 
   /** Text that depends only on the form, not on the core's answer. */
   renderStatic() {
-    const localOption = this.querySelector('[data-role="local-zone-option"]');
+    const localOption = /** @type {HTMLOptionElement} */ (this.querySelector('[data-role="local-zone-option"]'));
     localOption.textContent = t('calc.createdZone.local', { zone: localZone() });
     this.labelSeverities();
     this.el.severityHelp.textContent = this.el.severity.value ? severityDefinition(Number(this.el.severity.value)) : '';
@@ -272,7 +319,13 @@ class DeadlineCalculator extends HTMLElement {
   }
 }
 
-/** Writes "Mon 2026-03-09 15:00" and "Asia/Shanghai (UTC+08:00)" into a due-time field. */
+/**
+ * Writes "Mon 2026-03-09 15:00" and "Asia/Shanghai (UTC+08:00)" into a due-time field.
+ * @param {HTMLElement} dd
+ * @param {import('../time.js').DisplayParts | null} parts
+ * @param {string} zone
+ * @param {string} raw the timestamp as the core wrote it
+ */
 function fillDue(dd, parts, zone, raw) {
   dd.dataset.value = raw;
   if (!parts) {

@@ -1,3 +1,4 @@
+// @ts-check
 // <cw-home>: the organisation, what its contract includes, and its cases split into
 // "waiting on us" / "waiting on you", each open case with its initial-response countdown.
 
@@ -12,10 +13,25 @@ import './deadline-bar.js';
 
 const REFRESH_MS = 60_000;
 
+/** @typedef {import('./deadline-bar.js').DeadlineBar} DeadlineBar */
+
+/** The home screen. */
 class HomeScreen extends HTMLElement {
+  /** @type {any} the `cases_list` answer */
+  answer = null;
+  /** @type {any} */
+  error = null;
+  /** @type {(() => void)[]} */
+  offs = [];
+  /** @type {ReturnType<typeof setInterval> | undefined} */
+  timer = undefined;
+  sending = false;
+  /** @type {string | null} what "Send now" reported */
+  sendResult = null;
+  /** @type {string | null} the queued case whose removal awaits confirmation */
+  confirming = null;
+
   connectedCallback() {
-    this.answer = null;
-    this.error = null;
     this.offs = [onLanguageChange(() => this.render()), onSessionChange(() => this.render())];
     this.render();
     this.load();
@@ -45,11 +61,20 @@ class HomeScreen extends HTMLElement {
     this.replaceChildren(h('div', { class: 'home' }, this.organisation(me), this.cases()));
   }
 
+  /**
+   * The organisation and what its contract includes.
+   * @param {any} me the portal's `/me`
+   */
   organisation(me) {
     const org = me?.organisation;
     const contract = me?.contract;
     const ent = me?.entitlements;
     const cal = me?.calendar;
+    /**
+     * @param {string} label
+     * @param {import('../dom.js').Child} value
+     * @param {string} [testid]
+     */
     const fact = (label, value, testid) =>
       h('div', { class: 'fact' }, h('dt', { text: label }), h('dd', { dataset: testid ? { testid } : {} }, value));
     const level = ent?.support_level ?? contract?.support_level;
@@ -125,6 +150,13 @@ class HomeScreen extends HTMLElement {
     if (this.error && !this.answer) return h('section', { class: 'card' }, errorBox(this.error, { title: t('home.casesFailed') }));
     if (!this.answer) return h('section', { class: 'card' }, loading());
     const { waitingOnUs, waitingOnYou, done } = splitCases(this.answer.cases);
+    /**
+     * @param {any[]} cases
+     * @param {string} testid
+     * @param {string} title
+     * @param {string} emptyKey
+     * @param {string} hint
+     */
     const list = (cases, testid, title, emptyKey, hint) =>
       h(
         'section',
@@ -161,7 +193,7 @@ class HomeScreen extends HTMLElement {
   queued() {
     const items = this.answer.queued ?? [];
     if (!items.length) return null;
-    const pending = items.some((q) => q.state === 'pending');
+    const pending = items.some((/** @type {any} */ q) => q.state === 'pending');
     return h(
       'section',
       { class: 'card case-list case-list--queued', dataset: { testid: 'case-list-queued' } },
@@ -182,10 +214,11 @@ class HomeScreen extends HTMLElement {
       ),
       h('p', { class: 'muted case-list__hint', text: t('home.queued.hint') }),
       this.sendResult ? h('p', { class: 'notice', dataset: { testid: 'outbox-send-result' }, text: this.sendResult }) : null,
-      h('ul', { class: 'case-rows' }, items.map((q) => h('li', {}, this.queuedRow(q)))),
+      h('ul', { class: 'case-rows' }, items.map((/** @type {any} */ q) => h('li', {}, this.queuedRow(q)))),
     );
   }
 
+  /** @param {any} q an outbox entry (`QueuedCase`) */
   queuedRow(q) {
     const c = q.case;
     const failed = q.state === 'failed';
@@ -225,6 +258,7 @@ class HomeScreen extends HTMLElement {
     );
   }
 
+  /** @param {string | null} id the entry to confirm, or null to cancel */
   confirmRemove(id) {
     this.confirming = id;
     this.render();
@@ -240,26 +274,28 @@ class HomeScreen extends HTMLElement {
       if (report.offline) this.sendResult = t('home.queued.stillOffline');
     } catch (error) {
       if (handleAuthError(error)) return;
-      this.sendResult = error?.message ?? String(error);
+      this.sendResult = /** @type {any} */ (error)?.message ?? String(error);
     }
     this.sending = false;
     await this.load();
   }
 
+  /** @param {string} id */
   async discard(id) {
     this.confirming = null;
     try {
       await outboxDiscard(id);
     } catch (error) {
       if (handleAuthError(error)) return;
-      this.sendResult = error?.message ?? String(error);
+      this.sendResult = /** @type {any} */ (error)?.message ?? String(error);
     }
     await this.load();
   }
 
+  /** @param {any} c a case */
   row(c) {
     const open = isOpen(c);
-    const bar = document.createElement('cw-deadline-bar');
+    const bar = /** @type {DeadlineBar} */ (document.createElement('cw-deadline-bar'));
     bar.setAttribute('compact', '');
     bar.data = {
       deadline: c.deadline,

@@ -13,9 +13,9 @@ import { localZone } from '../time.js';
 export const SEARCH_DEBOUNCE_MS = 40;
 
 /**
- * @typedef {{ id: number, title: string, title_html?: string, snippet_html?: string, kind: string, locale: string }} KbHit
+ * @typedef {{ id: string, title: string, title_html?: string, snippet_html?: string, kind: string, locale: string }} KbHit
  * @typedef {{
- *   id: number, title: string, kind: string, locale: string, product?: string, versions?: string[],
+ *   id: string, title: string, kind: string, locale: string, product?: string, versions?: string[],
  *   updated_at?: string | null, offline_copy?: boolean, body_html: string,
  * }} KbArticle
  */

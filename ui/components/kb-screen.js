@@ -1,3 +1,4 @@
+// @ts-check
 // <cw-kb>: the knowledge base. Searches the local index on every keystroke (debounced 40 ms,
 // stale answers dropped), shows highlighted snippets (re-parsed: text and <mark> only), filters
 // by language and known issues, opens an article (HTML rendered and sanitised in Rust), and
@@ -13,20 +14,39 @@ import { handleAuthError, session, setOffline } from '../state.js';
 import { localZone } from '../time.js';
 import { SEARCH_DEBOUNCE_MS, articleView, hitCard } from './kb-hit.js';
 
+/** @typedef {import('./kb-hit.js').KbHit} KbHit */
+
+/** The knowledge-base screen. */
 class KbScreen extends HTMLElement {
+  query = '';
+  locale = '';
+  knownOnly = false;
+  /** @type {KbHit[] | null} */
+  hits = null;
+  offline = false;
+  /** @type {any} */
+  searchError = null;
+  /** @type {any} the open article, or `{id, loading}` / `{id, error}` */
+  article = null;
+  /** @type {any} the `kb_sync_status` answer */
+  sync = null;
+  /** @type {any} */
+  syncError = null;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  pollTimer = undefined;
+  /** @type {(() => void)[]} */
+  offs = [];
+  /** @type {HTMLElement | null} */
+  syncEl = null;
+  /** @type {HTMLElement | null} */
+  resultsEl = null;
+  /** @type {HTMLElement | null} */
+  articleEl = null;
+  nextSearch = latest();
+  nextArticle = latest();
+  search = debounce(() => this.runSearch(), SEARCH_DEBOUNCE_MS);
+
   connectedCallback() {
-    this.query = '';
-    this.locale = '';
-    this.knownOnly = false;
-    this.hits = null;
-    this.offline = false;
-    this.searchError = null;
-    this.article = null;
-    this.articleError = null;
-    this.sync = null;
-    this.nextSearch = latest();
-    this.nextArticle = latest();
-    this.search = debounce(() => this.runSearch(), SEARCH_DEBOUNCE_MS);
     this.build();
     this.offs = [onLanguageChange(() => this.build())];
     this.poll();
@@ -83,6 +103,7 @@ class KbScreen extends HTMLElement {
     this.renderResults();
   }
 
+  /** @param {KbHit} hit */
   async open(hit) {
     this.article = { id: hit.id, loading: true };
     this.renderResults();
@@ -116,31 +137,31 @@ class KbScreen extends HTMLElement {
       autocomplete: 'off',
       spellcheck: 'false',
       dataset: { testid: 'kb-search-input' },
-      oninput: (e) => {
-        this.query = e.target.value;
+      oninput: (/** @type {Event} */ e) => {
+        this.query = /** @type {HTMLInputElement} */ (e.target).value;
         this.search();
       },
     });
-    const localeSelect = h(
+    const localeSelect = /** @type {HTMLSelectElement} */ (h(
       'select',
       {
         dataset: { testid: 'kb-filter-language' },
-        onchange: (e) => {
-          this.locale = e.target.value;
+        onchange: (/** @type {Event} */ e) => {
+          this.locale = /** @type {HTMLSelectElement} */ (e.target).value;
           this.runSearch();
         },
       },
       h('option', { value: '', text: t('kb.lang.all') }),
       h('option', { value: 'en', text: 'English' }),
       h('option', { value: 'zh-CN', text: '简体中文' }),
-    );
+    ));
     localeSelect.value = this.locale;
     const known = h('input', {
       type: 'checkbox',
       checked: this.knownOnly,
       dataset: { testid: 'kb-filter-known-issues' },
-      onchange: (e) => {
-        this.knownOnly = e.target.checked;
+      onchange: (/** @type {Event} */ e) => {
+        this.knownOnly = /** @type {HTMLInputElement} */ (e.target).checked;
         this.runSearch();
       },
     });
@@ -235,7 +256,7 @@ class KbScreen extends HTMLElement {
     const count = this.hits?.length
       ? h('p', { class: 'muted kb__count', text: t('kb.count', { n: this.hits.length }) })
       : null;
-    this.resultsEl.replaceChildren(...[count, content].filter(Boolean));
+    this.resultsEl.replaceChildren(...(count ? [count, content] : [content]));
   }
 
   renderArticle() {

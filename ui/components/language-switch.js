@@ -1,3 +1,4 @@
+// @ts-check
 // <cw-language-switch>: the language menu in the header.
 //
 // Light DOM on purpose (as for every Casewatch component): the global stylesheet applies, and
@@ -5,7 +6,15 @@
 
 import { LANGUAGES, language, onLanguageChange, setLanguage, t } from '../i18n.js';
 
+/** The language menu element. */
 class LanguageSwitch extends HTMLElement {
+  /** @type {HTMLSelectElement | null} */
+  select = null;
+  /** @type {HTMLElement | null} */
+  caption = null;
+  /** @type {(() => void) | null} */
+  unsubscribe = null;
+
   connectedCallback() {
     if (!this.select) this.build();
     this.render();
@@ -40,6 +49,7 @@ class LanguageSwitch extends HTMLElement {
   }
 
   render() {
+    if (!this.caption || !this.select) return;
     this.caption.textContent = t('settings.language');
     this.select.value = language();
     this.select.setAttribute('aria-label', t('settings.language'));

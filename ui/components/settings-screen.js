@@ -1,3 +1,4 @@
+// @ts-check
 // <cw-settings>: language, deadline alert lead times, the portal and signing out.
 
 import { logout, settingsGet, settingsSet } from '../api.js';
@@ -10,14 +11,21 @@ import './language-switch.js';
 /** The lead times offered for deadline alerts, in minutes. */
 export const LEAD_TIMES = [480, 240, 120, 60, 30, 15, 0];
 
+/** The settings screen. */
 class SettingsScreen extends HTMLElement {
+  /** @type {any} the `settings_get` answer (`Settings`) */
+  settings = null;
+  /** @type {any} */
+  error = null;
+  /** @type {any} */
+  saveError = null;
+  saved = false;
+  changingPortal = false;
+  switcher = document.createElement('cw-language-switch');
+  /** @type {(() => void) | null} */
+  off = null;
+
   connectedCallback() {
-    this.settings = null;
-    this.error = null;
-    this.saveError = null;
-    this.saved = false;
-    this.changingPortal = false;
-    this.switcher = document.createElement('cw-language-switch');
     this.off = onLanguageChange(() => {
       this.render();
       if (this.settings && this.settings.language !== language()) this.save({ language: language() });
@@ -37,7 +45,9 @@ class SettingsScreen extends HTMLElement {
     if (this.off) this.off();
   }
 
+  /** @param {Record<string, unknown>} change the settings to change */
   async save(change) {
+    /** @type {any} */
     const next = { ...this.settings, ...change };
     this.settings = next;
     this.saved = false;
@@ -81,7 +91,7 @@ class SettingsScreen extends HTMLElement {
         h(
           'label',
           { class: 'inline-field' },
-          h('input', { type: 'checkbox', checked: s.notifications, dataset: { testid: 'settings-notifications' }, onchange: (e) => this.save({ notifications: e.target.checked }) }),
+          h('input', { type: 'checkbox', checked: s.notifications, dataset: { testid: 'settings-notifications' }, onchange: (/** @type {Event} */ e) => this.save({ notifications: /** @type {HTMLInputElement} */ (e.target).checked }) }),
           h('span', { text: t('settings.notifications') }),
         ),
         h(
@@ -96,9 +106,10 @@ class SettingsScreen extends HTMLElement {
                 type: 'checkbox',
                 checked: lead.has(m),
                 dataset: { testid: `settings-lead-${m}` },
-                onchange: (e) => {
+                onchange: (/** @type {Event} */ e) => {
+                  /** @type {Set<number>} */
                   const next = new Set(this.settings.alert_lead_minutes ?? []);
-                  if (e.target.checked) next.add(m);
+                  if (/** @type {HTMLInputElement} */ (e.target).checked) next.add(m);
                   else next.delete(m);
                   this.save({ alert_lead_minutes: [...next].sort((a, b) => b - a) });
                 },

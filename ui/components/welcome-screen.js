@@ -1,3 +1,4 @@
+// @ts-check
 // <cw-welcome>: the first-run screen. Either sign in to the organisation's support portal, or
 // explore the embedded demo portal (clearly labelled DEMO) as one of its demo accounts.
 
@@ -6,19 +7,35 @@ import { errorBox, h } from '../dom.js';
 import { language, onLanguageChange, t } from '../i18n.js';
 import { session, setSession } from '../state.js';
 
-/** A demo account's description in the UI language (English when missing). */
+/**
+ * A demo account's description in the UI language (English when missing).
+ * @param {string | Record<string, string> | null | undefined} description
+ * @returns {string}
+ */
 function describe(description) {
   if (!description || typeof description !== 'object') return description || '';
   return description[language()] || description.en || '';
 }
 
+/** @typedef {'portal' | 'email' | 'password'} FormKey */
+
+/** The first-run screen: sign in, or try a demo account. */
 class WelcomeScreen extends HTMLElement {
+  /** @type {any[] | null} the `demo_accounts` answer */
+  accounts = null;
+  /** @type {any} */
+  accountsError = null;
+  /** @type {string | null} the demo account chosen */
+  selected = null;
+  /** @type {'login' | 'demo' | null} */
+  busy = null;
+  /** @type {{ where: 'login' | 'demo', error: any } | null} */
+  error = null;
+  form = { portal: '', email: '', password: '' };
+  /** @type {(() => void) | null} */
+  unsubscribe = null;
+
   connectedCallback() {
-    this.accounts = null;
-    this.accountsError = null;
-    this.selected = null;
-    this.busy = null;
-    this.error = null;
     this.form = {
       portal: session().portal_url ?? '',
       email: '',
@@ -29,7 +46,7 @@ class WelcomeScreen extends HTMLElement {
     demoAccounts()
       .then((answer) => {
         this.accounts = answer.accounts ?? [];
-        this.selected = this.accounts[0]?.email ?? null;
+        this.selected = answer.accounts?.[0]?.email ?? null;
       })
       .catch((error) => {
         this.accountsError = error;
@@ -41,6 +58,7 @@ class WelcomeScreen extends HTMLElement {
     if (this.unsubscribe) this.unsubscribe();
   }
 
+  /** @param {Event} event */
   async signIn(event) {
     event.preventDefault();
     this.busy = 'login';
@@ -76,8 +94,8 @@ class WelcomeScreen extends HTMLElement {
   }
 
   render() {
-    const bind = (key) => (event) => {
-      this.form[key] = event.target.value;
+    const bind = (/** @type {FormKey} */ key) => (/** @type {Event} */ event) => {
+      this.form[key] = /** @type {HTMLInputElement} */ (event.target).value;
     };
     const loginCard = h(
       'section',
@@ -86,7 +104,7 @@ class WelcomeScreen extends HTMLElement {
       h('p', { class: 'muted', text: t('welcome.login.intro') }),
       h(
         'form',
-        { class: 'stack', novalidate: true, onsubmit: (e) => this.signIn(e) },
+        { class: 'stack', novalidate: true, onsubmit: (/** @type {Event} */ e) => this.signIn(e) },
         h(
           'label',
           { class: 'field' },
@@ -152,7 +170,7 @@ class WelcomeScreen extends HTMLElement {
       accounts = h(
         'div',
         { class: 'demo-accounts', role: 'radiogroup', 'aria-label': t('welcome.demo.accounts') },
-        this.accounts.map((account) =>
+        this.accounts.map((/** @type {any} */ account) =>
           h(
             'label',
             { class: `choice${this.selected === account.email ? ' choice--selected' : ''}` },

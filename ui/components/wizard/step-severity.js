@@ -59,7 +59,7 @@ export class SeverityStep {
 
   async loadChoices() {
     const draft = this.wiz.draft;
-    const outcome = await this.nextChoices(() => severityChoices(draft.environment, draft.type || 'problem'));
+    const outcome = await this.nextChoices(() => severityChoices(draft.environment));
     if (!outcome.fresh || !this.wiz.isConnected) return;
     if (outcome.error) {
       this.choices = null;
