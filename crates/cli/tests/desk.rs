@@ -3,13 +3,21 @@
 //! session's gnome-keyring (`make test`).
 //!
 //! The crash tests use the test-only `CASEWATCH_TEST_CRASH_AT` hook, which makes the binary
-//! kill itself with SIGKILL at a given point between saving the draft and recording the
-//! server's acknowledgement; whatever the point, the next run ends with exactly one case.
+//! kill itself with SIGKILL at a given point between queueing the case in the outbox and
+//! recording the server's acknowledgement; whatever the point, the next run ends with exactly
+//! one case.
+//!
+//! The CLI and the app share one desk (`casewatch_client::desk`); the drafts test writes a
+//! draft the way the app's wizard does and sends it with the command line.
 
+use casewatch_client::desk::drafts::WizardDraft;
+use casewatch_client::desk::{Desk, Home};
+use casewatch_client::{Dirs, KeyringStore, Profile};
 use casewatch_server::{PasswordCost, RunningServer, ServerConfig};
 use serde_json::Value;
 use std::os::unix::process::ExitStatusExt;
 use std::process::{Command, Output};
+use std::sync::Arc;
 
 const ADMIN: &str = "admin@acme.example";
 const PASSWORD: &str = "casewatch-demo";
@@ -75,6 +83,18 @@ impl Env {
         assert_eq!(code, 0, "{v}");
     }
 
+    /// The signed-in profile's desk, opened the way the app opens it (same directories and
+    /// keyring as the commands).
+    fn desk(&self) -> Desk {
+        let dirs = Dirs::new(
+            self.root.path().join("data"),
+            self.root.path().join("cache"),
+        );
+        let home = Home::new(dirs, Arc::new(KeyringStore::with_service(&self.service)));
+        let profile = Profile::new(&self.portal, ADMIN).unwrap();
+        Desk::new(home.open_session(profile).unwrap(), false)
+    }
+
     fn count_cases(&self, subject: &str) -> usize {
         let (code, v) = self.json(&["cases", "--json"]);
         assert_eq!(code, 0, "{v}");
@@ -123,18 +143,13 @@ fn new_case_args(subject: &str) -> Vec<String> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_client_killed_anywhere_between_draft_and_ack_files_exactly_one_case() {
+async fn a_client_killed_anywhere_between_outbox_and_ack_files_exactly_one_case() {
     let data = tempfile::tempdir().unwrap();
     let server = start_server(data.path()).await;
     let env = Env::new(server.base_url());
     blocking(move || {
         env.login();
-        for point in [
-            "after_draft_save",
-            "after_outbox_write",
-            "after_send",
-            "before_ack",
-        ] {
+        for point in ["after_outbox_write", "after_send", "before_ack"] {
             let subject = format!("killed at {point}");
             let args = new_case_args(&subject);
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -147,27 +162,16 @@ async fn a_client_killed_anywhere_between_draft_and_ack_files_exactly_one_case()
             // Whether the server acted before the kill depends on the point.
             let acted = matches!(point, "after_send" | "before_ack");
             assert_eq!(env.count_cases(&subject), usize::from(acted), "{point}");
-            if point == "after_draft_save" {
-                // Nothing was sent; the draft is restored and can be sent.
-                let (_, v) = env.json(&["drafts", "--json"]);
-                let drafts = v["drafts"].as_array().unwrap();
-                let draft = drafts
-                    .iter()
-                    .find(|d| d["content"]["subject"] == subject.as_str())
-                    .unwrap_or_else(|| panic!("draft restored: {v}"));
-                let id = draft["id"].as_str().unwrap();
-                let (code, v) = env.json(&["drafts", "send", id, "--json"]);
-                assert_eq!((code, v["status"].as_str()), (0, Some("sent")), "{v}");
-            } else {
-                let (code, v) = env.json(&["sync", "--json"]);
-                assert_eq!(code, 0, "{point}: {v}");
-            }
-            assert_eq!(env.count_cases(&subject), 1, "{point}: exactly one case");
-            // Running again changes nothing.
             let (code, v) = env.json(&["sync", "--json"]);
-            assert_eq!(code, 0);
-            assert_eq!(v["outbox"]["delivered"].as_array().unwrap().len(), 0);
+            assert_eq!(code, 0, "{point}: {v}");
+            assert_eq!(env.count_cases(&subject), 1, "{point}: exactly one case");
+            // Running again changes nothing, and nothing waits in the outbox.
+            let (code, v) = env.json(&["sync", "--json"]);
+            assert_eq!(code, 0, "{v}");
+            assert_eq!(v["refresh"]["offline"], false, "{v}");
             assert_eq!(env.count_cases(&subject), 1, "{point}: still one case");
+            let (_, v) = env.json(&["cases", "--json"]);
+            assert_eq!(v["queued"].as_array().map(Vec::len), Some(0), "{v}");
         }
     })
     .await;
@@ -190,7 +194,7 @@ async fn login_sync_search_cases_and_logout_from_the_command_line() {
             .unwrap();
         assert_eq!(out.status.code(), Some(2));
         let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-        assert_eq!(v["error"]["code"], "unauthorized");
+        assert_eq!(v["error"]["code"], "invalid_credentials");
         // Not signed in yet.
         let (code, v) = e.json(&["cases", "--json"]);
         assert_eq!(
@@ -334,4 +338,67 @@ async fn login_sync_search_cases_and_logout_from_the_command_line() {
         );
     })
     .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_case_half_written_in_the_app_is_listed_sent_and_discarded_from_the_command_line() {
+    let data = tempfile::tempdir().unwrap();
+    let server = start_server(data.path()).await;
+    let env = Env::new(server.base_url());
+    blocking(move || {
+        env.login();
+        // The app's wizard saves what the user typed so far.
+        let desk = env.desk();
+        let typed = WizardDraft {
+            version: 1,
+            step: "review".into(),
+            case_type: "problem".into(),
+            subject: "half-written in the app".into(),
+            environment: "production".into(),
+            product: "Orbit Search".into(),
+            product_version: "8.1.2".into(),
+            severity: Some(2),
+            situation: "Bulk indexing stalls.".into(),
+            impact: "Orders are not searchable.".into(),
+            ..WizardDraft::default()
+        };
+        desk.wizard_draft_save(&typed).unwrap();
+
+        let (code, v) = env.json(&["drafts", "--json"]);
+        assert_eq!(code, 0, "{v}");
+        let drafts = v["drafts"].as_array().unwrap();
+        assert_eq!(drafts.len(), 1, "{v}");
+        assert_eq!(drafts[0]["content"]["subject"], "half-written in the app");
+        let id = drafts[0]["id"].as_str().unwrap().to_string();
+
+        let (code, v) = env.json(&["drafts", "send", &id, "--json"]);
+        assert_eq!((code, v["status"].as_str()), (0, Some("sent")), "{v}");
+        assert!(v["case_number"].as_i64().is_some(), "{v}");
+        assert_eq!(env.count_cases("half-written in the app"), 1);
+        // Sent: gone from the list, and the app's wizard no longer restores it.
+        let (_, v) = env.json(&["drafts", "--json"]);
+        assert_eq!(v["drafts"].as_array().map(Vec::len), Some(0), "{v}");
+        assert_eq!(desk.wizard_draft_load().unwrap().draft, None);
+
+        // A draft the user gives up on is discarded, from either shell.
+        let mut second = typed.clone();
+        second.subject = "never mind".into();
+        desk.wizard_draft_save(&second).unwrap();
+        let (_, v) = env.json(&["drafts", "--json"]);
+        let id = v["drafts"][0]["id"].as_str().unwrap().to_string();
+        let (code, v) = env.json(&["drafts", "discard", &id, "--json"]);
+        assert_eq!(
+            (code, v["discarded"].as_str()),
+            (0, Some(id.as_str())),
+            "{v}"
+        );
+        assert_eq!(desk.wizard_draft_load().unwrap().draft, None);
+        assert_eq!(env.count_cases("never mind"), 0);
+
+        // An unknown draft cannot be sent.
+        let (code, v) = env.json(&["drafts", "send", "no-such-draft", "--json"]);
+        assert_eq!((code, v["error"]["code"].as_str()), (2, Some("not_found")));
+    })
+    .await;
+    server.shutdown().await.unwrap();
 }
