@@ -9,7 +9,7 @@
 
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
-use crate::http::{check_line, check_text, idempotency_key, ApiJson, RawJson};
+use crate::http::{idempotency_key, ApiJson, RawJson};
 use crate::storage::{from_millis, opt_millis, to_millis, OrgCache};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
@@ -18,8 +18,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use casewatch_api::{Case, CaseList, CasePatch, NewCase, Role, UserRef, Window};
 use casewatch_core::{
-    best_effort, check_severity, response_target, CaseStatus, CaseType, Environment,
-    ResponseDeadline, Severity,
+    best_effort, check_case_form, check_severity, response_target, CaseFields, CaseStatus,
+    CaseType, Environment, ResponseDeadline, Severity,
 };
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value;
@@ -222,26 +222,20 @@ fn check_cc(cc: &[String]) -> ApiResult<()> {
     cc.iter().try_for_each(|e| check_email(e))
 }
 
-/// Validates a new case's fields (the contract rules are checked with the organisation).
+/// Validates a new case's fields with the core's form rules ([`check_case_form`]: one-line
+/// fields, required situation and impact, the maintenance window) plus the CC list; the
+/// contract rules are checked with the organisation in [`insert_case`].
 pub fn validate_new_case(c: &NewCase) -> ApiResult<()> {
-    check_line("subject", &c.subject, true)?;
-    check_line("product", &c.product, true)?;
-    check_line("version", &c.version, true)?;
-    check_text("situation", &c.situation, true)?;
-    check_text("impact", &c.impact, false)?;
-    check_cc(&c.cc)?;
-    match (c.case_type, c.maintenance_window) {
-        (CaseType::MaintenanceNotice, None) => Err(ApiError::invalid(
-            "a maintenance notice needs its maintenance_window {start, end}",
-        )),
-        (CaseType::MaintenanceNotice, Some(w)) if w.end <= w.start => Err(ApiError::invalid(
-            "the maintenance window must end after it starts",
-        )),
-        (t, Some(_)) if t != CaseType::MaintenanceNotice => Err(ApiError::invalid(
-            "only a maintenance-notice case carries a maintenance_window",
-        )),
-        _ => Ok(()),
-    }
+    check_case_form(&CaseFields {
+        case_type: c.case_type,
+        subject: &c.subject,
+        product: &c.product,
+        version: &c.version,
+        situation: &c.situation,
+        impact: &c.impact,
+        maintenance_window: c.maintenance_window.map(Into::into),
+    })?;
+    check_cc(&c.cc)
 }
 
 /// The engineer with the fewest open cases (ties: lowest id), for automatic assignment.

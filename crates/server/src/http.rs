@@ -19,10 +19,12 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-/// Longest text field of a case or comment body, in bytes (64 KiB).
-pub const MAX_TEXT_BYTES: usize = 64 * 1024;
-/// Longest one-line field (subject, product, version, names), in characters.
-pub const MAX_LINE_CHARS: usize = 200;
+/// Longest comment body, in bytes: the core's limit for a case's Markdown fields, so a reply
+/// can say as much as the case that opened it.
+pub const MAX_TEXT_BYTES: usize = casewatch_core::case_form::TEXT_MAX;
+/// Longest one-line field outside the case form (a contact's name), in characters: the core's
+/// limit for product and version.
+pub const MAX_LINE_CHARS: usize = casewatch_core::case_form::LINE_MAX;
 
 /// Builds the application.
 pub fn router(state: AppState) -> Router {
