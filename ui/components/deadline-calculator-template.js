@@ -24,7 +24,7 @@ export const FALLBACK_ZONES = [
 
 /**
  * The calculator's markup. Static text carries `data-i18n` keys (filled by `translateTree`);
- * the severity options are filled from the core's form rules.
+ * the severity and environment options are filled from the core's form rules.
  */
 export const TEMPLATE = `
 <section class="card calc">
@@ -90,10 +90,7 @@ export const TEMPLATE = `
           </label>
           <label class="field">
             <span class="field__label" data-i18n="calc.environment"></span>
-            <select name="environment" data-testid="calc-environment">
-              <option value="production" data-i18n="environment.production"></option>
-              <option value="non-production" data-i18n="environment.non-production"></option>
-            </select>
+            <select name="environment" data-testid="calc-environment"></select>
           </label>
         </div>
         <p class="hint" data-testid="calc-severity-help"></p>

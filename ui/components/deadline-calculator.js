@@ -11,7 +11,7 @@
 //   without asking the core again.
 
 import { slaQuote } from '../api.js';
-import { loadFormRules, severityDefinition, severityLabel, severityNumbers } from '../form-rules.js';
+import { formRules, loadFormRules, severityDefinition, severityLabel, severityNumbers } from '../form-rules.js';
 import { targetText } from '../dom.js';
 import { has, onLanguageChange, t, translateTree } from '../i18n.js';
 import {
@@ -79,6 +79,25 @@ function findFields(root) {
 }
 
 /**
+ * Replaces a select's options by `values`, keeping the chosen one if it is still offered.
+ * @param {HTMLSelectElement} select
+ * @param {string[]} values
+ * @param {string} preferred chosen when nothing (offered) was
+ */
+function fillSelect(select, values, preferred) {
+  const keep = select.value;
+  select.replaceChildren(
+    ...values.map((value) => {
+      const option = document.createElement('option');
+      option.value = value;
+      return option;
+    }),
+  );
+  select.value = values.includes(keep) ? keep : preferred;
+  if (select.selectedIndex === -1 && values.length) select.selectedIndex = 0;
+}
+
+/**
  * The core's answer to the form: a quote, or an error `{code, message}`.
  * @typedef {{ quote?: any, error?: { code: string, message: string }, request?: any }} Outcome
  */
@@ -118,8 +137,7 @@ class DeadlineCalculator extends HTMLElement {
     // Defaults: a common contract, the default schedule, and "now" in the contract zone.
     this.el.deployment.value = 'cloud';
     this.el.subscription.value = 'gold';
-    this.fillSeverities();
-    this.el.environment.value = 'production';
+    this.fillChoices();
     this.el.tz.value = DEFAULT_ZONE;
     this.el.hours.value = DEFAULT_HOURS;
     this.el.createdZone.value = 'contract';
@@ -146,36 +164,31 @@ class DeadlineCalculator extends HTMLElement {
   }
 
   /**
-   * The severity options, from the core's form rules (default 3, "normal"). Rules that are not
-   * in yet are asked for, and the form is recomputed when they arrive.
+   * The severity and environment options, from the core's form rules (defaults: severity 3,
+   * "normal", in production). Rules that are not in yet are asked for, and the form is
+   * recomputed when they arrive.
    */
-  fillSeverities() {
-    const select = this.el.severity;
-    const numbers = severityNumbers();
-    if (!numbers.length) {
+  fillChoices() {
+    const rules = formRules();
+    if (!rules) {
       loadFormRules()
         .then(() => {
-          if (!this.isConnected || select.options.length) return;
-          this.fillSeverities();
+          if (!this.isConnected || this.el.severity.options.length) return;
+          this.fillChoices();
           this.recompute();
         })
         .catch(() => {});
       return;
     }
-    const keep = select.value;
-    select.replaceChildren(
-      ...numbers.map((n) => {
-        const option = document.createElement('option');
-        option.value = String(n);
-        return option;
-      }),
-    );
-    select.value = keep || '3';
-    this.labelSeverities();
+    fillSelect(this.el.severity, severityNumbers().map(String), '3');
+    fillSelect(this.el.environment, rules.environments, 'production');
+    this.labelChoices();
   }
 
-  labelSeverities() {
+  /** The options' text in the active language. */
+  labelChoices() {
     for (const option of this.el.severity.options) option.textContent = severityLabel(Number(option.value));
+    for (const option of this.el.environment.options) option.textContent = t(`environment.${option.value}`);
   }
 
   /** The contract zone as typed, or UTC when the field is empty. */
@@ -254,7 +267,7 @@ class DeadlineCalculator extends HTMLElement {
   renderStatic() {
     const localOption = /** @type {HTMLOptionElement} */ (this.querySelector('[data-role="local-zone-option"]'));
     localOption.textContent = t('calc.createdZone.local', { zone: localZone() });
-    this.labelSeverities();
+    this.labelChoices();
     this.el.severityHelp.textContent = this.el.severity.value ? severityDefinition(Number(this.el.severity.value)) : '';
     const created = this.createdInstant();
     this.el.createdUtc.textContent = created
