@@ -20,7 +20,7 @@ use crate::cache::{from_millis, to_millis, upsert_case, Cache};
 use crate::drafts::DraftContent;
 use crate::error::{ClientError, ErrorBody, Result};
 use casewatch_api::{Me, NewCase, NewComment};
-use casewatch_core::{check_severity, CaseType, CoreError};
+use casewatch_core::{check_case_form, check_severity, CaseFields, CoreError};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -62,6 +62,7 @@ pub enum Payload {
 
 /// Where an item stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum OutboxState {
     /// Not yet acknowledged by the server; sent (again) at the next flush.
@@ -131,24 +132,24 @@ pub struct OutboxItem {
     pub created_at: DateTime<Utc>,
 }
 
-/// Checks a new case against the contract with the core's rules (the server enforces the
-/// same ones; checking first gives the same answer without a round trip, even offline).
+/// Checks a new case with the core's rules before it is queued: the form rules
+/// ([`check_case_form`]) and, when the cached account carries a contract, the severity rules.
+/// The server runs the same functions, so checking first gives the same answer without a
+/// round trip, even offline.
 pub fn check_new_case(me: Option<&Me>, case: &NewCase) -> Result<(), CoreError> {
+    check_case_form(&CaseFields {
+        case_type: case.case_type,
+        subject: &case.subject,
+        product: &case.product,
+        version: &case.version,
+        situation: &case.situation,
+        impact: &case.impact,
+        maintenance_window: case.maintenance_window.map(Into::into),
+    })?;
     if let Some(contract) = me.and_then(|m| m.contract) {
         check_severity(contract.support_level, case.severity, case.environment)?;
     }
-    match (case.case_type, case.maintenance_window) {
-        (CaseType::MaintenanceNotice, None) => Err(CoreError::invalid(
-            "a maintenance notice needs its maintenance window (start and end)",
-        )),
-        (CaseType::MaintenanceNotice, Some(w)) if w.end <= w.start => Err(CoreError::invalid(
-            "the maintenance window must end after it starts",
-        )),
-        (t, Some(_)) if t != CaseType::MaintenanceNotice => Err(CoreError::invalid(
-            "only a maintenance-notice case carries a maintenance window",
-        )),
-        _ => Ok(()),
-    }
+    Ok(())
 }
 
 /// What one flush did.
@@ -429,6 +430,7 @@ mod tests {
             product: "Orbit".into(),
             version: "8.1".into(),
             situation: "stalls".into(),
+            impact: "orders are not searchable".into(),
             ..CaseForm::default()
         }
     }
@@ -486,5 +488,23 @@ mod tests {
         f.case_type = "maintenance-notice".into();
         let case = f.to_new_case().unwrap();
         assert!(check_new_case(None, &case).is_err());
+    }
+
+    #[test]
+    fn the_core_form_rules_are_checked_before_queueing() {
+        let cache = Cache::open_in_memory().unwrap();
+        let mut no_impact = form();
+        no_impact.severity = "3".into();
+        no_impact.impact = " ".into();
+        let mut c1_subject = form();
+        c1_subject.severity = "3".into();
+        c1_subject.subject = "\u{0097}".into();
+        for f in [no_impact, c1_subject] {
+            let d = cache.create_draft(DraftContent::NewCase(f)).unwrap();
+            let err = cache.submit_draft(&d.id).unwrap_err();
+            assert_eq!(err.code(), "invalid_argument");
+            assert!(cache.draft(&d.id).unwrap().is_some(), "the draft is kept");
+        }
+        assert!(cache.outbox(None).unwrap().is_empty());
     }
 }
