@@ -3,6 +3,9 @@
 //! Scripts sign in once and then run every other command without a password: the refresh
 //! token goes to the OS keyring (never a file), and signing out deletes it again even when the
 //! server cannot be reached. The password comes from `CASEWATCH_PASSWORD` or a no-echo prompt.
+//! What a sign-in refuses, and with which code (`invalid_credentials`, `portal_unreachable`,
+//! `invalid_portal_url`, a vendor engineer's account), is the desk's, as on the app's sign-in
+//! screen.
 
 use super::engine::{self, block_on, finish, Outcome};
 use crate::output;

@@ -1,10 +1,13 @@
-//! The desktop engine's commands (`login`, `logout`, `sync`, `search`, `cases`, `case`,
-//! `drafts`, `watch`): thin wrappers over `casewatch-client`, so scripts get exactly what the
-//! app does. Each command builds its own small tokio runtime; nothing here holds business rules.
+//! The desk's commands (`login`, `logout`, `sync`, `search`, `cases`, `case`, `drafts`,
+//! `watch`): each parses its flags, calls one use case of `casewatch_client::desk` — the layer
+//! the app's commands call too — and prints the answer, so scripts get exactly what the app
+//! does and no rule or flow is written twice. Each command builds its own small tokio runtime;
+//! nothing here decides anything a user of the app would see decided differently.
 //!
 //! Errors follow the `sla` command's convention: exit status 2, and with `--json` a
-//! `{"error":{code,message}}` object on stdout. Codes are the client's (`offline`,
-//! `unauthorized`, `not_signed_in`, …) or the server's problem code passed through.
+//! `{"error":{code,message}}` object on stdout. Codes are the desk's (`invalid_credentials`,
+//! `portal_unreachable`, `not_signed_in`, …), the client's (`offline`, `unauthorized`, …), the
+//! core's, or the server's problem code passed through — the same codes the app shows.
 
 mod account;
 mod cases;
