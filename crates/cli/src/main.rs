@@ -3,6 +3,9 @@
 //! Scripts rely on the interface: flags, `--json` shapes and exit status 2 on any refusal are
 //! stable. Parsing of values is left to `casewatch-core` (clap only collects strings) so that
 //! every bad input gets the same `invalid_argument` code the app and server use.
+//!
+//! Nothing here prints directly: every answer goes through [`output`], which stops quietly
+//! (status 0) when the reader of standard output has gone, as in `casewatch search … | head`.
 
 mod desk;
 mod output;
