@@ -128,11 +128,11 @@ pub struct CaseFields<'a> {
 /// Checks a new case's fields against the form rules; every refusal is `invalid_argument`
 /// with a message naming the field and what to do.
 ///
-/// One-line fields (subject, product, version) must hold at least one visible character, no
-/// control character (C0 such as a tab or a line break, DEL, or C1 such as U+0097) and no line
-/// or paragraph separator, and stay within their limit. Situation and impact must hold a
-/// visible character and stay within [`TEXT_MAX`] bytes. A maintenance notice needs a window
-/// that ends after it starts; no other type may carry one.
+/// One-line fields (subject, product, version), once trimmed as they are stored, must hold at
+/// least one visible character, no control character (C0 such as a tab or a line break, DEL,
+/// or C1 such as U+0097) and no line or paragraph separator, and stay within their limit.
+/// Situation and impact must hold a visible character and stay within [`TEXT_MAX`] bytes. A
+/// maintenance notice needs a window that ends after it starts; no other type may carry one.
 pub fn check_case_form(form: &CaseFields<'_>) -> Result<(), CoreError> {
     check_line("subject", form.subject, SUBJECT_MAX)?;
     check_line("product", form.product, LINE_MAX)?;
@@ -199,6 +199,9 @@ fn breaks_line(c: char) -> bool {
 }
 
 fn check_line(field: &str, value: &str, max: usize) -> Result<(), CoreError> {
+    // The rules apply to the text as stored: surrounding whitespace (including U+0085, which
+    // is both whitespace and a C1 control) is trimmed away by every path before it is kept.
+    let value = value.trim();
     if let Some(c) = value.chars().find(|&c| breaks_line(c)) {
         return Err(CoreError::invalid(format!(
             "the {field} must be one line of ordinary text; remove the control character U+{:04X}",
@@ -210,7 +213,7 @@ fn check_line(field: &str, value: &str, max: usize) -> Result<(), CoreError> {
             "the {field} is empty; write at least one visible character"
         )));
     }
-    if value.trim().chars().count() > max {
+    if value.chars().count() > max {
         return Err(CoreError::invalid(format!(
             "the {field} may have at most {max} characters; shorten it"
         )));
@@ -303,6 +306,12 @@ mod tests {
             assert_eq!(err.code, ErrorCode::InvalidArgument, "{subject:?}");
             assert!(err.message.contains("subject"), "{}", err.message);
         }
+    }
+
+    #[test]
+    fn surrounding_whitespace_is_trimmed_before_the_rules_apply() {
+        assert_eq!(code(check_case_form(&fields(" Search is slow\n"))), "ok");
+        assert_eq!(code(check_case_form(&fields("Search is slow\u{85}"))), "ok");
     }
 
     #[test]
@@ -446,7 +455,8 @@ mod tests {
             control in prop_oneof![0u32..0x20, 0x7fu32..0xa0].prop_map(|n| char::from_u32(n).unwrap()),
             after in "\\PC{0,20}",
         ) {
-            let subject = format!("{before}{control}{after}");
+            // Inside the text: at either end, a whitespace control (tab, U+0085) is trimmed away.
+            let subject = format!("a{before}{control}{after}z");
             let err = check_case_form(&fields(&subject)).unwrap_err();
             prop_assert_eq!(err.code, ErrorCode::InvalidArgument);
         }
@@ -455,7 +465,7 @@ mod tests {
         fn every_accepted_subject_has_a_visible_character_and_fits(subject in "\\PC{0,210}|\\s{0,5}") {
             if check_case_form(&fields(&subject)).is_ok() {
                 prop_assert!(subject.chars().any(is_visible));
-                prop_assert!(!subject.chars().any(char::is_control));
+                prop_assert!(!subject.trim().chars().any(char::is_control));
                 prop_assert!(subject.trim().chars().count() <= SUBJECT_MAX);
             }
         }
