@@ -5,12 +5,14 @@
 //! UI needs one error renderer for every command, and the codes match those of the CLI's `--json`
 //! output and the server's problem+json bodies.
 
+use casewatch_client::desk::DeskError;
 use casewatch_client::ClientError;
 use casewatch_core::CoreError;
 use serde::Serialize;
 
 /// Error returned by every app command, serialised as `{code, message}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AppError {
     /// Stable machine-readable code in snake_case, e.g. `severity_not_allowed`.
     pub code: String,
@@ -54,6 +56,16 @@ impl From<ClientError> for AppError {
         Self {
             code: err.code().to_owned(),
             message: err.to_string(),
+        }
+    }
+}
+
+impl From<DeskError> for AppError {
+    fn from(err: DeskError) -> Self {
+        // The desk already speaks `{code, message}` with the lower layers' codes.
+        Self {
+            code: err.code,
+            message: err.message,
         }
     }
 }

@@ -52,6 +52,25 @@ pub fn plain_text(html: &str) -> String {
         .replace("&amp;", "&")
 }
 
+/// Plain text as HTML, shown literally: nothing in it becomes markup (an article's offline
+/// copy is plain text that may contain `*`, `#` or `<`).
+pub fn literal_text_html(text: &str) -> String {
+    markdown_to_html(&escape_markdown(text))
+}
+
+/// Plain text made literal for the Markdown renderer: every ASCII punctuation character that
+/// could start markup is backslash-escaped.
+fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for c in text.chars() {
+        if c.is_ascii_punctuation() {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 fn body_cleaner() -> &'static ammonia::Builder<'static> {
     static CLEANER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
     CLEANER.get_or_init(|| {

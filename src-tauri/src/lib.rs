@@ -1,15 +1,17 @@
 //! Casewatch desktop app: the Tauri shell.
 //!
-//! This crate wires the webview to `casewatch-core` and `casewatch-client` and adds only what a
-//! desktop shell must: commands are thin wrappers (see [`commands`]) over the engine held in
-//! [`state`], errors cross the boundary as one `{code, message}` shape (see [`error`]),
-//! Markdown from other people is sanitised before it reaches the webview ([`html`]), a
-//! background refresher runs the deadline watcher and shows native notifications
-//! ([`background`]), and a tray icon keeps the app reachable while its window is hidden
-//! ([`tray`]). The UI is the static `ui/` folder embedded in the binary at build time.
+//! This crate wires the webview to the use cases of `casewatch_client::desk` and adds only
+//! what a desktop shell must: commands are thin wrappers (see [`commands`]) over the desk held
+//! in [`state`], errors cross the boundary as one `{code, message}` shape (see [`error`]),
+//! Markdown from other people is sanitised before it reaches the webview ([`html`]), the
+//! desk's refresher runs in the background and its alerts become native notifications
+//! ([`background`]), the demo portal is embedded when the `demo` feature is on ([`demo`]),
+//! and a tray icon keeps the app reachable while its window is hidden ([`tray`]). The UI is
+//! the static `ui/` folder embedded in the binary at build time.
 
 pub mod background;
 pub mod commands;
+pub mod demo;
 pub mod error;
 pub mod html;
 pub mod state;
@@ -17,6 +19,7 @@ pub mod tray;
 
 use std::sync::Arc;
 
+use casewatch_client::desk::Desk;
 use casewatch_client::{Dirs, KeyringStore};
 use tauri::{Manager, WindowEvent};
 
@@ -72,7 +75,7 @@ pub fn run() {
             let dirs = Dirs::from_env().map_err(|e| e.to_string())?;
             let state = AppState::new(dirs, app_data, Arc::new(keyring()));
             let slot = state
-                .try_engine_slot()
+                .try_desk_slot()
                 .ok_or("the session slot is taken at start-up")?;
             app.manage(state);
             // Restore the last session off the main thread; commands wait for it on the slot.
@@ -80,17 +83,16 @@ pub fn run() {
             tauri::async_runtime::spawn(async move {
                 let mut slot = slot;
                 let state = handle.state::<AppState>();
-                let engine = commands::session::restore(&state).await;
-                *slot = engine.clone();
+                let desk = Desk::restore(&state.home).await.map(Arc::new);
+                *slot = desk.clone();
                 drop(slot);
-                if let Some(engine) = engine {
-                    background::after_sign_in(&handle, engine);
+                if let Some(desk) = desk {
+                    background::after_sign_in(&handle, desk);
                 }
             });
             if let Err(e) = tray::create(app.handle()) {
                 tracing::warn!("no tray icon: {e}");
             }
-            background::spawn_refresher(app.handle().clone());
             Ok(())
         })
         .on_window_event(|window, event| {
@@ -118,13 +120,14 @@ pub fn run() {
             commands::attachments::attachment_stage,
             commands::attachments::attachment_unstage,
             commands::attachments::attachment_open,
+            commands::wizard::case_form_rules,
             commands::wizard::severity_choices,
             commands::wizard::case_deadline_preview,
             commands::wizard::products_list,
             commands::wizard::draft_save,
             commands::wizard::draft_load,
             commands::wizard::draft_discard,
-            commands::wizard::outbox_submit_case,
+            commands::outbox::outbox_submit_case,
             commands::outbox::outbox_send_now,
             commands::outbox::outbox_discard,
             commands::kb::kb_search,

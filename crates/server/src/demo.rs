@@ -24,7 +24,7 @@ use casewatch_core::{
 };
 use chrono::{Duration, Utc};
 use rusqlite::{params, Connection};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// `meta` key recording that the demo was seeded.
 pub const SEEDED_KEY: &str = "demo_seeded";
@@ -99,6 +99,82 @@ const ORGS: [DemoOrg; 4] = [
         ops_name: "Petra Schulz",
     },
 ];
+
+/// A text in both of the apps' languages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct DemoText {
+    /// English.
+    pub en: &'static str,
+    /// Simplified Chinese.
+    #[serde(rename = "zh-CN")]
+    pub zh_cn: &'static str,
+}
+
+/// A demo account as the desktop app's sign-in screen offers it: who it is and what it
+/// shows off. The one list of them (the app and the UI's mock backend read it from here).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DemoAccount {
+    /// Sign-in e-mail address (the password is [`DEMO_PASSWORD`]).
+    pub email: String,
+    /// The contact's name.
+    pub name: &'static str,
+    /// The organisation's name.
+    pub organisation: &'static str,
+    /// The organisation's key contact (may manage contacts).
+    pub key_contact: bool,
+    /// The contract's deployment.
+    pub deployment: Deployment,
+    /// The contract's subscription.
+    pub subscription: Subscription,
+    /// What the account shows off.
+    pub description: DemoText,
+}
+
+/// The demo accounts offered for signing in, in the order the app lists them: every
+/// organisation's key contact, and Acme's second contact (a contact who is not the key one).
+pub fn demo_accounts() -> Vec<DemoAccount> {
+    const ABOUT: [(&str, bool, DemoText); 5] = [
+        ("acme", true, DemoText {
+            en: "Cloud enterprise (premium): an urgent case falls due a few minutes after the start, advisory support, phone callbacks, contacts management.",
+            zh_cn: "云端企业版（高级支持）：一个紧急案件在启动几分钟后到期；含顾问支持、电话回电和联系人管理。",
+        }),
+        ("acme", false, DemoText {
+            en: "A support contact who is not the key contact: same cases, no contacts management.",
+            zh_cn: "非主要联系人的支持联系人：案件相同，但不能管理联系人。",
+        }),
+        ("umbrella", true, DemoText {
+            en: "Cloud standard (limited): best-effort response only, no phone callback.",
+            zh_cn: "云端标准版（有限支持）：仅尽力响应，不含电话回电。",
+        }),
+        ("globex", true, DemoText {
+            en: "Self-managed gold (legacy): targets in business hours of New York, break/fix support.",
+            zh_cn: "自管理黄金版（旧合同）：按纽约工作时间计算的响应目标，仅故障修复支持。",
+        }),
+        ("initech", true, DemoText {
+            en: "Development subscription: severity 4 only, two business days.",
+            zh_cn: "开发版订阅：只能提交严重程度 4，两个工作日内响应。",
+        }),
+    ];
+    ABOUT
+        .iter()
+        .filter_map(|(slug, key, description)| {
+            let org = ORGS.iter().find(|o| o.slug == *slug)?;
+            Some(DemoAccount {
+                email: format!(
+                    "{}@{}.example",
+                    if *key { "admin" } else { "ops" },
+                    org.slug
+                ),
+                name: if *key { org.key_name } else { org.ops_name },
+                organisation: org.name,
+                key_contact: *key,
+                deployment: org.deployment,
+                subscription: org.subscription,
+                description: *description,
+            })
+        })
+        .collect()
+}
 
 #[derive(Debug, Deserialize)]
 struct ThreadComment {

@@ -1,4 +1,5 @@
-//! The organisation's support contacts (key contact only; the portal enforces it).
+//! The organisation's support contacts (`desk::contacts`; key contact only, the portal
+//! enforces it).
 
 use casewatch_api::{ContactCreated, ContactList, NewContact};
 use tauri::State;
@@ -9,7 +10,7 @@ use crate::state::AppState;
 /// `contacts_list`: the organisation's support contacts.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn contacts_list(state: State<'_, AppState>) -> Result<ContactList, AppError> {
-    Ok(state.engine().await?.session.api.contacts().await?)
+    Ok(state.desk().await?.contacts().await?)
 }
 
 /// `contact_add`: registers a support contact (the generated password is shown once).
@@ -18,17 +19,11 @@ pub async fn contact_add(
     state: State<'_, AppState>,
     contact: NewContact,
 ) -> Result<ContactCreated, AppError> {
-    Ok(state
-        .engine()
-        .await?
-        .session
-        .api
-        .add_contact(&contact)
-        .await?)
+    Ok(state.desk().await?.contact_add(&contact).await?)
 }
 
 /// `contact_remove`: removes a support contact.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn contact_remove(state: State<'_, AppState>, id: i64) -> Result<(), AppError> {
-    Ok(state.engine().await?.session.api.remove_contact(id).await?)
+    Ok(state.desk().await?.contact_remove(id).await?)
 }

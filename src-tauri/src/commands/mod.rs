@@ -1,14 +1,18 @@
-//! Tauri commands: thin wrappers over `casewatch-core` and `casewatch-client`.
+//! Tauri commands: thin wrappers over `casewatch_client::desk` (and, for the pure
+//! calculators, `casewatch-core`).
 //!
-//! No business rule lives here. Each command hands its request to the core or the client
-//! unchanged and turns their errors into [`AppError`], so the app, the CLI and the server always
-//! agree on entitlements and deadlines. The contract with the UI is `docs/app-commands.md`;
+//! No business rule lives here. Each command parses its arguments, calls one desk (or core)
+//! function and turns its error into [`AppError`], so the app, the CLI and the server always
+//! agree on entitlements, deadlines and what filing a case does. Where the webview needs more
+//! than the desk's answer — Markdown rendered and sanitised, a raw IPC body, the download
+//! folder — that is the command's only addition. The contract with the UI is `docs/app-commands.md`;
 //! every command is declared `rename_all = "snake_case"` so argument keys match it.
 
 pub mod attachments;
 pub mod cases;
 pub mod contacts;
 pub mod kb;
+pub mod kb_view;
 pub mod links;
 pub mod outbox;
 pub mod session;

@@ -1,6 +1,8 @@
-//! Settings: language, alert lead times, notifications, portal.
+//! Settings: language, notifications and portal (the app's), alert lead times (the profile's,
+//! `desk::alerts`).
 
-use chrono::Duration;
+use casewatch_client::desk::account::normalise_portal;
+use casewatch_client::desk::alerts::{check_lead_minutes, default_lead_minutes};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, State};
 
@@ -9,11 +11,9 @@ use crate::commands::session::end_session;
 use crate::error::AppError;
 use crate::state::AppState;
 
-/// The most a lead time may be: one week.
-const MAX_LEAD_MINUTES: i64 = 7 * 24 * 60;
-
 /// `Settings` of the contract.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Settings {
     /// `en` or `zh-CN`.
     pub language: String,
@@ -27,20 +27,17 @@ pub struct Settings {
 
 async fn current(state: &AppState) -> Result<Settings, AppError> {
     let app = state.settings();
-    let engine = state.current().await;
-    let leads = match &engine {
-        Some(engine) => engine.session.cache.lead_times()?,
-        None => casewatch_client::cache::DEFAULT_LEAD_TIMES_SECONDS
-            .iter()
-            .map(|s| Duration::seconds(*s))
-            .collect(),
+    let desk = state.current().await;
+    let leads = match &desk {
+        Some(desk) => desk.alert_lead_minutes()?,
+        None => default_lead_minutes(),
     };
     Ok(Settings {
         language: app.language,
-        alert_lead_minutes: leads.iter().map(|d| d.num_minutes()).collect(),
+        alert_lead_minutes: leads,
         notifications: app.notifications,
-        portal_url: engine
-            .map(|e| e.session.profile.portal.clone())
+        portal_url: desk
+            .map(|d| d.session.profile.portal.clone())
             .or(app.portal_url),
     })
 }
@@ -64,44 +61,26 @@ pub async fn settings_set(
             settings.language
         )));
     }
-    if let Some(bad) = settings
-        .alert_lead_minutes
-        .iter()
-        .find(|m| !(0..=MAX_LEAD_MINUTES).contains(*m))
-    {
-        return Err(AppError::invalid(format!(
-            "a lead time is 0 to {MAX_LEAD_MINUTES} minutes before the deadline, not {bad}"
-        )));
-    }
+    check_lead_minutes(&settings.alert_lead_minutes)?;
     let portal = settings
         .portal_url
         .as_deref()
-        .map(|p| p.trim().trim_end_matches('/').to_owned())
+        .map(normalise_portal)
         .filter(|p| !p.is_empty());
     let mut stored = state.settings();
     stored.language = settings.language.clone();
     stored.notifications = settings.notifications;
-    if let Some(engine) = state.current().await {
-        let leads: Vec<Duration> = settings
-            .alert_lead_minutes
-            .iter()
-            .map(|m| Duration::minutes(*m))
-            .collect();
-        engine.session.cache.set_lead_times(&leads)?;
-        if portal.is_some() && portal.as_deref() != Some(engine.session.profile.portal.as_str()) {
-            let mut slot = state.engine_slot().await;
-            if let Some(engine) = slot.take() {
-                end_session(&state, &engine).await;
-            }
-            drop(slot);
-            background::after_sign_out(&app);
+    if let Some(desk) = state.current().await {
+        desk.set_alert_lead_minutes(&settings.alert_lead_minutes)?;
+        if portal.is_some() && portal.as_deref() != Some(desk.session.profile.portal.as_str()) {
+            let mut slot = state.desk_slot().await;
+            end_session(&app, &state, &mut slot).await;
             stored.portal_url = portal;
         }
     } else if portal.is_some() {
         stored.portal_url = portal;
     }
     state.store_settings(stored)?;
-    state.wake.notify_one();
     background::refresh_tray(&app);
     current(&state).await
 }

@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::{Desk, DeskError, DeskResult};
-use crate::kb_sync::{SyncReport, DEFAULT_PAGE_SIZE};
+use crate::kb_sync::{LocalKb, SyncReport, DEFAULT_PAGE_SIZE};
 
 /// Where the knowledge-base sync stands.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -156,16 +156,14 @@ impl Desk {
         update(&mut self.kb_status.lock().unwrap_or_else(|e| e.into_inner()));
     }
 
-    /// Starts a sync in the background unless one runs; answers the status. Needs a tokio
-    /// runtime.
+    /// Starts a sync in the background unless one runs; answers the status (already
+    /// `syncing`). Needs a tokio runtime.
     pub fn kb_sync_start(self: &Arc<Self>) -> DeskResult<KbSyncStatus> {
-        self.local_kb()?;
-        let desk = self.clone();
-        if !self.kb_syncing.load(Ordering::SeqCst) {
+        let kb = self.local_kb()?;
+        if self.kb_sync_begin() {
+            let desk = self.clone();
             tokio::spawn(async move {
-                if let Err(e) = desk.kb_sync().await {
-                    tracing::debug!("knowledge-base sync: {e}");
-                }
+                let _ = desk.kb_sync_run(&kb).await;
             });
         }
         Ok(self.kb_sync_status())
@@ -176,11 +174,19 @@ impl Desk {
     /// the end: new articles may answer what an alert is about.
     pub async fn kb_sync(&self) -> DeskResult<SyncReport> {
         let kb = self.local_kb()?;
-        if self.kb_syncing.swap(true, Ordering::SeqCst) {
+        if !self.kb_sync_begin() {
             return Err(DeskError::new(
                 "kb_sync_running",
                 "a knowledge-base sync is already running",
             ));
+        }
+        self.kb_sync_run(&kb).await
+    }
+
+    /// Marks a sync as running; false when one already runs.
+    fn kb_sync_begin(&self) -> bool {
+        if self.kb_syncing.swap(true, Ordering::SeqCst) {
+            return false;
         }
         self.set_kb_status(|s| {
             s.state = KbSyncState::Syncing;
@@ -188,6 +194,10 @@ impl Desk {
             s.total = None;
             s.error = None;
         });
+        true
+    }
+
+    async fn kb_sync_run(&self, kb: &LocalKb) -> DeskResult<SyncReport> {
         let session = &self.session;
         let result = kb
             .sync(&session.api, &session.cache, DEFAULT_PAGE_SIZE, |p| {

@@ -30,6 +30,7 @@
 //! One module per use case:
 //!
 //! - [`account`]: sign in, restore, sign out, the session's status;
+//! - [`alerts`]: the lead times of deadline alerts;
 //! - [`filing`]: file a new case (check with the core → draft → outbox → send → attachments →
 //!   callback request → deadline), send or discard what waits in the outbox;
 //! - [`thread`]: the case list, one case with its thread, replies, severity and status
@@ -48,6 +49,7 @@
 //! `{code, message}` whose codes are the core's, the client's or the server's, unchanged.
 
 pub mod account;
+pub mod alerts;
 pub mod attachments;
 pub mod cached_cases;
 pub mod contacts;
