@@ -75,7 +75,32 @@ pub enum CaseStatus {
 }
 
 impl CaseStatus {
-    /// True while the case still expects work from someone.
+    /// Every status, in the order a case usually passes through them.
+    pub const ALL: [CaseStatus; 4] = [
+        CaseStatus::WaitingOnVendor,
+        CaseStatus::WaitingOnCustomer,
+        CaseStatus::Solved,
+        CaseStatus::Closed,
+    ];
+
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseStatus::WaitingOnVendor => "waiting-on-vendor",
+            CaseStatus::WaitingOnCustomer => "waiting-on-customer",
+            CaseStatus::Solved => "solved",
+            CaseStatus::Closed => "closed",
+        }
+    }
+
+    /// The open statuses ([`is_open`](Self::is_open)), for filters that cannot call it, such
+    /// as a SQL `IN (…)` list.
+    pub fn open() -> impl Iterator<Item = CaseStatus> {
+        CaseStatus::ALL.into_iter().filter(|s| s.is_open())
+    }
+
+    /// True while the case still expects work from someone. The one definition of "open":
+    /// the server's queues, the client's watcher and the app's lists all ask it.
     pub fn is_open(self) -> bool {
         matches!(
             self,
@@ -139,4 +164,24 @@ pub fn check_callback(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_are_named_as_on_the_wire_and_two_are_open() {
+        for s in CaseStatus::ALL {
+            assert_eq!(
+                serde_json::to_value(s).unwrap(),
+                serde_json::Value::from(s.as_str())
+            );
+        }
+        let open: Vec<_> = CaseStatus::open().collect();
+        assert_eq!(
+            open,
+            [CaseStatus::WaitingOnVendor, CaseStatus::WaitingOnCustomer]
+        );
+    }
 }

@@ -28,8 +28,9 @@ pub async fn queue(State(state): State<AppState>, caller: Caller) -> ApiResult<J
         .store
         .read(move |conn| {
             let mut stmt = conn.prepare_cached(&format!(
-                "{CASE_SELECT} WHERE c.status IN ('waiting-on-vendor', 'waiting-on-customer')
-                 ORDER BY c.due_at IS NULL, c.due_at, c.created_at, c.number LIMIT 500"
+                "{CASE_SELECT} WHERE c.status IN ({})
+                 ORDER BY c.due_at IS NULL, c.due_at, c.created_at, c.number LIMIT 500",
+                crate::cases::open_statuses_sql()
             ))?;
             let rows = stmt
                 .query_map([], CaseRow::from_row)?

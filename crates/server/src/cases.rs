@@ -238,15 +238,27 @@ pub fn validate_new_case(c: &NewCase) -> ApiResult<()> {
     check_cc(&c.cc)
 }
 
+/// The open statuses as a SQL list (`'waiting-on-vendor', …`) for `status IN (…)`: SQL cannot
+/// call [`CaseStatus::is_open`], so the list is built from it rather than written out.
+pub fn open_statuses_sql() -> String {
+    CaseStatus::open()
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The engineer with the fewest open cases (ties: lowest id), for automatic assignment.
 pub fn least_busy_engineer(conn: &Connection) -> ApiResult<Option<i64>> {
     Ok(conn
         .query_row(
-            "SELECT u.id FROM users u
-             WHERE u.role = 'engineer' AND u.removed_at IS NULL
-             ORDER BY (SELECT COUNT(*) FROM cases c WHERE c.assignee_id = u.id
-                       AND c.status IN ('waiting-on-vendor', 'waiting-on-customer')), u.id
-             LIMIT 1",
+            &format!(
+                "SELECT u.id FROM users u
+                 WHERE u.role = 'engineer' AND u.removed_at IS NULL
+                 ORDER BY (SELECT COUNT(*) FROM cases c WHERE c.assignee_id = u.id
+                           AND c.status IN ({})), u.id
+                 LIMIT 1",
+                open_statuses_sql()
+            ),
             [],
             |r| r.get(0),
         )
