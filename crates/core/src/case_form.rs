@@ -36,6 +36,7 @@ pub const IMPACT_REQUIRED: bool = true;
 
 /// A text in the two languages every user-visible string exists in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Texts {
     /// English.
     pub en: String,
@@ -55,6 +56,7 @@ impl Texts {
 
 /// One severity as the wizard presents it: its number, name and definition.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SeverityText {
     /// 1–4.
     pub severity: Severity,
@@ -67,6 +69,7 @@ pub struct SeverityText {
 /// Everything the new-case form needs to know to guide the user, as data: limits, choices and
 /// the severity texts. The UI asks for it once instead of keeping copies.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FormRules {
     /// [`SUBJECT_MAX`].
     pub subject_max: usize,

@@ -8,6 +8,7 @@ use std::fmt;
 
 /// Stable, snake_case error codes shared by the CLI, the server and the app.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// The contract's support level may not file this severity (SPEC §2).
@@ -48,6 +49,7 @@ impl fmt::Display for ErrorCode {
 
 /// A refusal or validation failure: a stable code plus a message for people.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[error("{message}")]
 pub struct CoreError {
     /// What went wrong, for machines.

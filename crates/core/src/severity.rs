@@ -11,6 +11,7 @@ use std::str::FromStr;
 
 /// A case severity, 1 (urgent) to 4 (development).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(as = "u8"))]
 #[serde(try_from = "u8", into = "u8")]
 pub struct Severity(u8);
 
@@ -96,6 +97,7 @@ impl fmt::Display for Severity {
 
 /// The two languages every user-visible string exists in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Lang {
     /// English.
     #[serde(rename = "en")]
@@ -107,6 +109,7 @@ pub enum Lang {
 
 /// The environment a case is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum Environment {
     /// Serves real users.
