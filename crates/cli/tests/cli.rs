@@ -1,20 +1,10 @@
 //! Runs the real `casewatch` binary and checks what scripts rely on: the JSON shapes, the
 //! exit status and the error codes.
 
-use serde_json::{json, Value};
-use std::process::Command;
+mod common;
 
-fn casewatch(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_casewatch"))
-        .args(args)
-        .output()
-        .expect("run casewatch");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
+use common::casewatch;
+use serde_json::{json, Value};
 
 fn json_of(args: &[&str]) -> (i32, Value) {
     let (code, stdout, _) = casewatch(args);

@@ -10,114 +10,12 @@
 //! The CLI and the app share one desk (`casewatch_client::desk`); the drafts test writes a
 //! draft the way the app's wizard does and sends it with the command line.
 
+mod common;
+
 use casewatch_client::desk::drafts::WizardDraft;
-use casewatch_client::desk::{Desk, Home};
-use casewatch_client::{Dirs, KeyringStore, Profile};
-use casewatch_server::{PasswordCost, RunningServer, ServerConfig};
+use common::{blocking, start_server, Env, ADMIN};
 use serde_json::Value;
 use std::os::unix::process::ExitStatusExt;
-use std::process::{Command, Output};
-use std::sync::Arc;
-
-const ADMIN: &str = "admin@acme.example";
-const PASSWORD: &str = "casewatch-demo";
-
-struct Env {
-    root: tempfile::TempDir,
-    service: String,
-    portal: String,
-}
-
-impl Env {
-    fn new(portal: String) -> Env {
-        assert!(
-            std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
-            "no D-Bus session bus: run the tests with `make test` (dbus-run-session + gnome-keyring)"
-        );
-        let root = tempfile::tempdir().unwrap();
-        let service =
-            format!("casewatch-cli-test-{}", root.path().display()).replace(['/', '.'], "-");
-        Env {
-            root,
-            service,
-            portal,
-        }
-    }
-
-    fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_casewatch"));
-        cmd.args(args)
-            .env("XDG_DATA_HOME", self.root.path().join("data"))
-            .env("XDG_CACHE_HOME", self.root.path().join("cache"))
-            .env("CASEWATCH_KEYRING_SERVICE", &self.service)
-            .env("CASEWATCH_PASSWORD", PASSWORD)
-            .env_remove("CASEWATCH_TEST_CRASH_AT");
-        cmd
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.command(args).output().expect("run casewatch")
-    }
-
-    fn json(&self, args: &[&str]) -> (i32, Value) {
-        let out = self.run(args);
-        let text = String::from_utf8_lossy(&out.stdout);
-        let value = serde_json::from_str(text.trim()).unwrap_or_else(|e| {
-            panic!(
-                "{args:?}: {e}: stdout {text} stderr {}",
-                String::from_utf8_lossy(&out.stderr)
-            )
-        });
-        (out.status.code().unwrap_or(-1), value)
-    }
-
-    fn login(&self) {
-        let (code, v) = self.json(&[
-            "login",
-            "--portal",
-            &self.portal,
-            "--email",
-            ADMIN,
-            "--json",
-        ]);
-        assert_eq!(code, 0, "{v}");
-    }
-
-    /// The signed-in profile's desk, opened the way the app opens it (same directories and
-    /// keyring as the commands).
-    fn desk(&self) -> Desk {
-        let dirs = Dirs::new(
-            self.root.path().join("data"),
-            self.root.path().join("cache"),
-        );
-        let home = Home::new(dirs, Arc::new(KeyringStore::with_service(&self.service)));
-        let profile = Profile::new(&self.portal, ADMIN).unwrap();
-        Desk::new(home.open_session(profile).unwrap(), false)
-    }
-
-    fn count_cases(&self, subject: &str) -> usize {
-        let (code, v) = self.json(&["cases", "--json"]);
-        assert_eq!(code, 0, "{v}");
-        v["cases"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|c| c["subject"] == subject)
-            .count()
-    }
-}
-
-async fn start_server(dir: &std::path::Path) -> RunningServer {
-    let mut config = ServerConfig::new(([127, 0, 0, 1], 0).into(), dir);
-    config.demo = true;
-    config.password_cost = PasswordCost::InsecureFastForTests;
-    casewatch_server::serve(config).await.unwrap()
-}
-
-/// Runs blocking CLI work off the runtime that serves the HTTP requests.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    tokio::task::spawn_blocking(f).await.unwrap()
-}
 
 fn new_case_args(subject: &str) -> Vec<String> {
     [

@@ -2,6 +2,9 @@
 //! administrative subcommands (`add-org`, `add-engineer`, `import-kb`) prepare a data
 //! directory that a server then serves.
 
+mod common;
+
+use common::casewatch;
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -46,18 +49,6 @@ fn start(data: &Path, demo: bool) -> ServerProcess {
         .recv_timeout(Duration::from_secs(60))
         .expect("the server prints its address");
     ServerProcess { child, base }
-}
-
-fn casewatch(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_casewatch"))
-        .args(args)
-        .output()
-        .expect("run casewatch");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 async fn login(http: &reqwest::Client, base: &str, email: &str, password: &str) -> String {
