@@ -1,0 +1,474 @@
+//! The desk layer's use cases against the real support-centre server on loopback, without any
+//! shell: what a support contact does in the app or on the command line, asserted as they
+//! would notice it (the case exists once, the reply shows in the thread, the deadline moves,
+//! the draft comes back as typed).
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use casewatch_api::{CasePatch, NewCase, Window};
+use casewatch_client::desk::drafts::{WindowText, WizardDraft};
+use casewatch_client::desk::filing::FilingRequest;
+use casewatch_client::desk::thread::Delivery;
+use casewatch_client::desk::{Desk, Home};
+use casewatch_client::{ApiConfig, CaseForm, Dirs, DraftContent, MemoryStore};
+use casewatch_core::{CaseStatus, Severity};
+use casewatch_server::{PasswordCost, RunningServer, ServerConfig};
+use chrono::Utc;
+
+const ACME_ADMIN: &str = "admin@acme.example";
+const ACME_OPS: &str = "ops@acme.example";
+const PASSWORD: &str = "casewatch-demo";
+
+async fn serve(data: &Path, addr: SocketAddr) -> RunningServer {
+    let mut config = ServerConfig::new(addr, data);
+    config.demo = true;
+    config.password_cost = PasswordCost::InsecureFastForTests;
+    casewatch_server::serve(config)
+        .await
+        .expect("the server starts")
+}
+
+/// A home in temporary directories with fast-failing API settings.
+fn home(root: &Path) -> Home {
+    let dirs = Dirs::new(root.join("data"), root.join("cache"));
+    let mut home = Home::new(dirs, Arc::new(MemoryStore::new()));
+    home.api = ApiConfig::new("http://unused.invalid");
+    home.api.timeout = Duration::from_secs(10);
+    home.api.connect_timeout = Duration::from_secs(2);
+    home.api.backoff_base = Duration::from_millis(5);
+    home.api.backoff_max = Duration::from_millis(20);
+    home
+}
+
+fn new_case(subject: &str) -> NewCase {
+    CaseForm {
+        case_type: "problem".into(),
+        subject: subject.into(),
+        severity: "2".into(),
+        environment: "production".into(),
+        product: "Orbit Search".into(),
+        version: "8.1".into(),
+        situation: "Ingest stalls every night at 02:00.".into(),
+        impact: "Search results are a day old for every shop.".into(),
+        ..CaseForm::default()
+    }
+    .to_new_case()
+    .expect("a complete form")
+}
+
+fn filing(case: NewCase) -> FilingRequest {
+    FilingRequest {
+        case,
+        attachment_ids: vec![],
+        callback_windows: vec![],
+    }
+}
+
+async fn count_cases(desk: &Desk, subject: &str) -> usize {
+    desk.cases(true)
+        .await
+        .expect("the case list")
+        .cases
+        .iter()
+        .filter(|c| c.subject == subject)
+        .count()
+}
+
+#[tokio::test]
+async fn signing_in_explains_each_refusal_and_restores_the_session() {
+    let data = tempfile::tempdir().unwrap();
+    let server = serve(data.path(), ([127, 0, 0, 1], 0).into()).await;
+    let root = tempfile::tempdir().unwrap();
+    let home = home(root.path());
+
+    let err = Desk::sign_in(&home, "ftp://portal", ACME_ADMIN, PASSWORD)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, "invalid_portal_url");
+    let err = Desk::sign_in(&home, &server.base_url(), ACME_ADMIN, "wrong")
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, "invalid_credentials");
+    let err = Desk::sign_in(
+        &home,
+        &server.base_url(),
+        "engineer@vendor.example",
+        PASSWORD,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.code, "forbidden");
+
+    let desk = Desk::sign_in(&home, &server.base_url(), ACME_ADMIN, PASSWORD)
+        .await
+        .expect("the demo key contact signs in");
+    let status = desk.status().unwrap();
+    assert!(status.signed_in && !status.demo);
+    assert_eq!(
+        status.me.expect("the account is cached").user.email,
+        ACME_ADMIN
+    );
+
+    let restored = Desk::restore(&home).await.expect("the session comes back");
+    assert_eq!(restored.session.profile, desk.session.profile);
+
+    desk.sign_out(&home).await.unwrap();
+    assert!(desk.is_closed());
+    assert!(Desk::restore(&home).await.is_none(), "signed out for good");
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_filed_case_is_sent_with_its_deadline_and_its_thread_goes_on() {
+    let data = tempfile::tempdir().unwrap();
+    let server = serve(data.path(), ([127, 0, 0, 1], 0).into()).await;
+    let root = tempfile::tempdir().unwrap();
+    let home = home(root.path());
+    let desk = Desk::sign_in(&home, &server.base_url(), ACME_ADMIN, PASSWORD)
+        .await
+        .unwrap();
+
+    // A refusal by the core leaves nothing behind.
+    let mut bad = new_case("Dev question");
+    bad.severity = Severity::new(1).unwrap();
+    bad.environment = casewatch_core::Environment::NonProduction;
+    let err = desk.file_case(filing(bad)).await.unwrap_err();
+    assert_eq!(err.code, "severity_requires_production");
+    assert!(desk.queued_cases().unwrap().is_empty());
+
+    let subject = "Nightly ingest stalls";
+    let soon = Utc::now() + chrono::Duration::hours(1);
+    let mut request = filing(new_case(subject));
+    request.callback_windows = vec![Window {
+        start: soon,
+        end: soon + chrono::Duration::hours(2),
+    }];
+    let outcome = desk.file_case(request).await.expect("the case is filed");
+    assert_eq!(outcome.state, Delivery::Sent);
+    let case = outcome.case.expect("the portal's case");
+    assert!(case.due_at.is_some(), "the deadline is computed at once");
+    assert_eq!(count_cases(&desk, subject).await, 1);
+    let callbacks = desk.session.api.callbacks(case.number).await.unwrap();
+    assert_eq!(
+        callbacks.callbacks.len(),
+        1,
+        "the callback request followed"
+    );
+
+    // Reply.
+    let reply = desk
+        .reply(case.number, "The logs are attached to the ticket.", &[])
+        .await
+        .expect("the reply is sent");
+    assert_eq!(reply.state, Delivery::Sent);
+    let thread = desk.case(case.number).await.unwrap();
+    assert!(!thread.offline);
+    assert!(thread
+        .comments
+        .iter()
+        .any(|c| !c.pending && c.comment.body == "The logs are attached to the ticket."));
+
+    // Severity change: the deadline is recomputed from the creation time.
+    let before = thread.case.due_at.expect("a deadline");
+    let patch = CasePatch {
+        severity: Some(Severity::new(1).unwrap()),
+        ..CasePatch::default()
+    };
+    let changed = desk.update_case(case.number, &patch).await.unwrap();
+    assert_eq!(changed.severity.number(), 1);
+    assert!(
+        changed.due_at.expect("a deadline") < before,
+        "severity 1 is due sooner"
+    );
+
+    // Callback: a window in the past is refused with the core's rule; one ahead is accepted.
+    let past = Utc::now() - chrono::Duration::hours(3);
+    let err = desk
+        .request_callback(
+            case.number,
+            vec![Window {
+                start: past,
+                end: past + chrono::Duration::hours(1),
+            }],
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, "invalid_argument");
+    desk.request_callback(
+        case.number,
+        vec![Window {
+            start: soon,
+            end: soon + chrono::Duration::hours(1),
+        }],
+    )
+    .await
+    .expect("a window ahead is accepted");
+
+    // Close it: it leaves the open list.
+    let closed = desk
+        .update_case(
+            case.number,
+            &CasePatch {
+                status: Some(CaseStatus::Closed),
+                ..CasePatch::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(closed.status, CaseStatus::Closed);
+    let open = desk.cases(false).await.unwrap();
+    assert!(open.cases.iter().all(|c| c.number != case.number));
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_case_filed_offline_is_queued_and_sent_once_by_the_next_refresh() {
+    let data = tempfile::tempdir().unwrap();
+    let server = serve(data.path(), ([127, 0, 0, 1], 0).into()).await;
+    let addr = server.addr();
+    let root = tempfile::tempdir().unwrap();
+    let home = home(root.path());
+    let desk = Desk::sign_in(&home, &server.base_url(), ACME_ADMIN, PASSWORD)
+        .await
+        .unwrap();
+    desk.refresh_once().await;
+    server.shutdown().await.unwrap();
+
+    let subject = "Filed on the train";
+    let outcome = desk.file_case(filing(new_case(subject))).await.unwrap();
+    assert_eq!(outcome.state, Delivery::Queued);
+    assert!(outcome.case.is_none());
+    assert!(desk.is_offline());
+    let queued = desk.queued_cases().unwrap();
+    assert_eq!(queued.len(), 1);
+    assert_eq!(queued[0].case.subject, subject);
+    let report = desk.refresh_once().await;
+    assert!(report.offline, "still offline: nothing sent");
+    let listed = desk.cases(true).await.expect("the cache answers");
+    assert!(listed.offline);
+    assert_eq!(listed.queued.len(), 1);
+
+    // The portal is back (same address): one refresh sends it, exactly once.
+    let server = serve(data.path(), addr).await;
+    let report = desk.refresh_once().await;
+    assert!(!report.offline);
+    assert!(report.error.is_none(), "{:?}", report.error);
+    assert!(desk.queued_cases().unwrap().is_empty());
+    assert!(desk
+        .session
+        .cache
+        .cases(None)
+        .unwrap()
+        .iter()
+        .any(|c| c.subject == subject));
+    desk.refresh_once().await;
+    assert_eq!(count_cases(&desk, subject).await, 1, "exactly one case");
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_wizard_draft_comes_back_as_typed_and_is_a_draft_for_both_shells() {
+    let data = tempfile::tempdir().unwrap();
+    let server = serve(data.path(), ([127, 0, 0, 1], 0).into()).await;
+    let root = tempfile::tempdir().unwrap();
+    let home = home(root.path());
+    let desk = Desk::sign_in(&home, &server.base_url(), ACME_ADMIN, PASSWORD)
+        .await
+        .unwrap();
+    assert_eq!(desk.wizard_draft_load().unwrap().draft, None);
+
+    let draft = WizardDraft {
+        version: 1,
+        step: "impact".into(),
+        case_type: "problem".into(),
+        subject: "Half-typed subj".into(),
+        environment: "production".into(),
+        product: "Orbit Search".into(),
+        product_version: "8.1".into(),
+        severity: Some(2),
+        situation: "It stalls".into(),
+        impact: String::new(),
+        maintenance_start: String::new(),
+        maintenance_end: String::new(),
+        callbacks: vec![WindowText {
+            start: "2026-03-09T09:00".into(),
+            end: "2026-03-09T11:00".into(),
+        }],
+        attachments: vec![],
+    };
+    let saved = desk.wizard_draft_save(&draft).unwrap();
+    let mut edited = draft.clone();
+    edited.subject = "Half-typed subject".into();
+    desk.wizard_draft_save(&edited).unwrap();
+    let loaded = desk.wizard_draft_load().unwrap();
+    assert_eq!(loaded.draft.as_ref(), Some(&edited));
+    assert!(loaded.saved_at.expect("a save time") >= saved.saved_at);
+
+    // The UI's JSON round-trips: what it stores is what it gets back.
+    let json = serde_json::json!({
+        "version": 1, "step": "subject", "type": "how-to", "subject": "How?",
+        "environment": "non-production", "product": "", "product_version": "",
+        "severity": null, "situation": "", "impact": "", "maintenance_start": "",
+        "maintenance_end": "", "callbacks": [], "attachments": []
+    });
+    let from_ui: WizardDraft = serde_json::from_value(json.clone()).unwrap();
+    desk.wizard_draft_save(&from_ui).unwrap();
+    let back = serde_json::to_value(desk.wizard_draft_load().unwrap().draft).unwrap();
+    assert_eq!(back, json);
+
+    // One row of the drafts table: the command line lists (and could send) it.
+    let drafts = desk.session.cache.drafts().unwrap();
+    assert_eq!(drafts.len(), 1);
+    assert!(matches!(&drafts[0].content, DraftContent::NewCase(f) if f.subject == "How?"));
+
+    desk.wizard_draft_discard().unwrap();
+    assert_eq!(desk.wizard_draft_load().unwrap().draft, None);
+    assert!(desk.session.cache.drafts().unwrap().is_empty());
+
+    // Filing discards the wizard's draft too.
+    desk.wizard_draft_save(&draft).unwrap();
+    desk.file_case(filing(new_case("Filed from the wizard")))
+        .await
+        .unwrap();
+    assert_eq!(desk.wizard_draft_load().unwrap().draft, None);
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn refresh_once_brings_in_what_a_colleague_filed_and_says_it_changed() {
+    let data = tempfile::tempdir().unwrap();
+    let server = serve(data.path(), ([127, 0, 0, 1], 0).into()).await;
+    let root = tempfile::tempdir().unwrap();
+    let desk = Desk::sign_in(&home(root.path()), &server.base_url(), ACME_ADMIN, PASSWORD)
+        .await
+        .unwrap();
+    let first = desk.refresh_once().await;
+    assert!(first.synced && !first.offline && first.error.is_none());
+    assert!(!first.changed, "nothing to compare with yet");
+    assert!(
+        first.near_deadline >= 1,
+        "the demo's urgent case falls due within the hour"
+    );
+    let quiet = desk.refresh_once().await;
+    assert!(!quiet.changed);
+
+    let other_root = tempfile::tempdir().unwrap();
+    let colleague = Desk::sign_in(
+        &home(other_root.path()),
+        &server.base_url(),
+        ACME_OPS,
+        PASSWORD,
+    )
+    .await
+    .unwrap();
+    let subject = "Filed by a colleague";
+    colleague
+        .file_case(filing(new_case(subject)))
+        .await
+        .unwrap();
+
+    assert!(!desk
+        .session
+        .cache
+        .cases(None)
+        .unwrap()
+        .iter()
+        .any(|c| c.subject == subject));
+    let report = desk.refresh_once().await;
+    assert!(report.changed, "the new case changes what the screens show");
+    assert!(desk
+        .session
+        .cache
+        .cases(None)
+        .unwrap()
+        .iter()
+        .any(|c| c.subject == subject));
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_refresher_shows_each_pass_and_ends_when_the_desk_is_closed() {
+    use casewatch_client::desk::refresh::Refresher;
+    use casewatch_client::AlertEvent;
+    use std::ops::ControlFlow;
+
+    let data = tempfile::tempdir().unwrap();
+    let server = serve(data.path(), ([127, 0, 0, 1], 0).into()).await;
+    let root = tempfile::tempdir().unwrap();
+    let desk = Desk::sign_in(&home(root.path()), &server.base_url(), ACME_ADMIN, PASSWORD)
+        .await
+        .unwrap();
+    let desk = Arc::new(desk);
+
+    // The watcher knows the cases once a pass has seen them; then an engineer answers one.
+    desk.refresh_once().await;
+    let number = desk.cases(false).await.unwrap().cases[0].number;
+    let engineer_root = tempfile::tempdir().unwrap();
+    let engineer = casewatch_client::Session::open_with(
+        &Dirs::new(engineer_root.path(), engineer_root.path()),
+        casewatch_client::Profile::new(&server.base_url(), "engineer@vendor.example").unwrap(),
+        Arc::new(MemoryStore::new()),
+        home(engineer_root.path()).api,
+    )
+    .unwrap();
+    engineer.login(PASSWORD).await.unwrap();
+    engineer
+        .api
+        .agent_reply(
+            number,
+            &casewatch_api::AgentReply {
+                body: "Looking at it now.".into(),
+                solve: false,
+            },
+            Some("desk-reply-1"),
+        )
+        .await
+        .unwrap();
+
+    // A woken desk refreshes at once; the sink sees every pass and may end the loop.
+    let mut reports = Vec::new();
+    desk.wake();
+    tokio::time::timeout(
+        Duration::from_secs(30),
+        Refresher::new(Duration::from_secs(3600)).run(&desk, |report| {
+            reports.push(report.clone());
+            if reports.len() == 2 {
+                ControlFlow::Break(())
+            } else {
+                desk.wake();
+                ControlFlow::Continue(())
+            }
+        }),
+    )
+    .await
+    .expect("two passes without waiting for the interval");
+    assert!(reports.iter().all(|r| r.synced && !r.offline));
+    assert!(
+        reports[0]
+            .alerts
+            .iter()
+            .any(|a| matches!(a, AlertEvent::Reply { case_number, .. } if *case_number == number)),
+        "the engineer's reply is announced: {:?}",
+        reports[0].alerts
+    );
+    assert!(reports[0].changed, "the thread grew");
+    assert!(reports[1].alerts.is_empty(), "an alert is shown once");
+
+    // Sign-out closes the desk, which ends its loop.
+    let looping = desk.clone();
+    let task = tokio::spawn(async move {
+        Refresher::new(Duration::from_secs(3600))
+            .run(&looping, |_| ControlFlow::Continue(()))
+            .await;
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    desk.close();
+    tokio::time::timeout(Duration::from_secs(10), task)
+        .await
+        .expect("the loop ends at close")
+        .unwrap();
+    server.shutdown().await.unwrap();
+}
