@@ -15,7 +15,6 @@
 // Syntax (a `macro_rules!` input, so that both includers can read it without a parser):
 //   /// One line saying what the command does, for the docs and the JSDoc.
 //   name(arg: RustType, ...) -> RustResultType;
-//   name(..RustType) -> Result;   the arguments object *is* that struct (its fields are the keys)
 //   name(raw) -> Result;          the arguments are a raw byte body (`Uint8Array`)
 // Types are written from the test's point of view: `api::` is casewatch-api, `domain::` is
 // casewatch-core, `desk::` is casewatch-client's desk layer, `app::` the app's own; `()` is `null`.
@@ -40,9 +39,9 @@ casewatch_commands! {
     /// The cases, their deadlines now, and the new cases still in the outbox.
     cases_list(include_closed: bool) -> desk::thread::CaseList;
     /// One case with its thread (comments rendered to sanitised HTML) and attachments.
-    case_get(number: i64) -> desk::thread::CaseView;
+    case_get(number: i64) -> app::commands::cases::CaseView;
     /// Replies on a case through the outbox (queued while offline), with staged attachments.
-    case_reply(number: i64, body: String, attachment_ids: Vec<String>) -> desk::thread::ReplyView;
+    case_reply(number: i64, body: String, attachment_ids: Vec<String>) -> app::commands::cases::ReplyView;
     /// Changes a case's severity or status.
     case_update(number: i64, patch: api::CasePatch) -> api::Case;
     /// Requests phone callbacks in the given windows.
@@ -58,7 +57,7 @@ casewatch_commands! {
     /// The new-case form's rules: limits, case types, environments, severity names and definitions.
     case_form_rules() -> domain::case_form::FormRules;
     /// Severities 1–4 for the signed-in contract: allowed or refused (with the refusal), and targets.
-    severity_choices(environment: String) -> desk::form::SeverityChoices;
+    severity_choices(environment: String, case_type: Option<String>) -> desk::form::SeverityChoices;
     /// When a case created now at this severity would be due.
     case_deadline_preview(severity: u8, environment: String) -> desk::form::DeadlinePreview;
     /// Product and version suggestions for the wizard (from the knowledge base).
@@ -70,16 +69,16 @@ casewatch_commands! {
     /// Forgets the saved wizard draft.
     draft_discard() -> ();
     /// Files a new case: core's checks, outbox, send (or queue while offline), attachments, callback.
-    outbox_submit_case(..desk::filing::FilingRequest) -> desk::filing::FilingOutcome;
+    outbox_submit_case(case: api::NewCase, attachment_ids: Vec<String>, callback_windows: Vec<api::Window>) -> desk::filing::FilingOutcome;
     /// Sends the outbox now instead of at the next refresh.
     outbox_send_now() -> desk::filing::SendReport;
     /// Removes a new case the portal refused from the outbox.
     outbox_discard(outbox_id: String) -> ();
 
     /// Searches the local knowledge-base index (answers offline).
-    kb_search(query: String, locale: Option<String>, known_issues_only: bool, limit: u32) -> desk::kb::KbSearchView;
+    kb_search(query: String, locale: Option<String>, known_issues_only: bool, limit: Option<usize>) -> app::commands::kb::KbSearchView;
     /// One article, rendered to sanitised HTML (the index's plain copy while offline).
-    kb_article(id: String) -> desk::kb::KbArticleView;
+    kb_article(id: String) -> app::commands::kb::KbArticleView;
     /// Progress of the knowledge-base sync.
     kb_sync_status() -> desk::kb::KbSyncStatus;
     /// Starts a knowledge-base sync and answers its status.
@@ -95,7 +94,7 @@ casewatch_commands! {
     /// Opens an http(s) or mailto link in the desktop's browser.
     link_open(url: String) -> ();
     /// The app's settings.
-    settings_get() -> desk::settings::Settings;
+    settings_get() -> app::commands::settings::Settings;
     /// Stores the app's settings and answers them as stored.
-    settings_set(settings: desk::settings::Settings) -> desk::settings::Settings;
+    settings_set(settings: app::commands::settings::Settings) -> app::commands::settings::Settings;
 }

@@ -1,5 +1,6 @@
 // DEV ONLY — never loaded by ui/index.html. A canned implementation of the command contract
-// (docs/app-commands.md) so the screens can be looked at in a plain browser:
+// (docs/app-commands.md; src-tauri/tests/contract.rs checks that it answers every command of
+// src-tauri/contract/commands.rs) so the screens can be looked at in a plain browser:
 //   python3 -m http.server -b 127.0.0.1 8000 -d ui   →   http://127.0.0.1:8000/dev/#/home
 // Query options: ?lang=zh-CN  ?signed=0  ?sub=development  ?kind=advisory  ?offline=1
 //                ?callback=0  ?syncing=1  ?kbq=<text> (prefill)  ?draft=1 (a saved draft)
@@ -159,15 +160,26 @@ function severityChoices({ environment }) {
   };
 }
 
+// The demo accounts are the server's demo module's, never a copy written here.
+const demoAccountList = await fetch(new URL('./demo-accounts.json', import.meta.url)).then((r) => r.json());
+
+// The core's form rules (tests/ui-mock/form-rules.json is generated from
+// casewatch_core::case_form::form_rules() and checked by src-tauri/tests/contract.rs).
+const formRules = await fetch(new URL('./form-rules.json', import.meta.url)).then((r) => r.json());
+
 const handlers = {
-  session_status: () => status(),
-  demo_accounts: () => ({
-    accounts: [
-      { email: 'li.wei@acme.example', name: 'Li Wei', organisation: 'Acme Logistics', key_contact: true, deployment: 'self-managed', subscription: 'platinum', description: { en: 'Key contact with open cases, one of them overdue.', 'zh-CN': '主要联系人，有多个未结案件，其中一个已超时。' } },
-      { email: 'dev@tinkerlab.example', name: 'Ana Souza', organisation: 'Tinkerlab', key_contact: true, deployment: 'self-managed', subscription: 'development', description: { en: 'Development subscription: severity 4 only.', 'zh-CN': '开发级订阅：只能提交紧急程度 4。' } },
-      { email: 'ops@northwind.example', name: 'Tom Becker', organisation: 'Northwind Cloud', key_contact: false, deployment: 'cloud', subscription: 'standard', description: { en: 'Limited support: best effort, no phone callback.', 'zh-CN': '有限支持：尽力响应，不含电话回电。' } },
-    ],
+  sla_quote: ({ request }) => ({
+    support_level: 'platinum',
+    severity: request.severity,
+    target: me.entitlements.targets[request.severity] ?? null,
+    due: iso(NOW + 60 * MIN),
+    due_local: null,
   }),
+  entitlements: () => me.entitlements,
+  session_status: () => status(),
+  // The server's demo accounts (tests/ui-mock/demo-accounts.json is generated from them and
+  // checked by src-tauri/tests/contract.rs).
+  demo_accounts: () => ({ accounts: demoAccountList }),
   demo_start: async () => {
     await sleep(300);
     signedIn = true;
@@ -205,6 +217,7 @@ const handlers = {
     return { id: 1, case_number: number, windows, requested_by: li, created_at: iso(Date.now()) };
   },
   attachment_open: () => ({ path: '/tmp/x' }),
+  case_form_rules: () => formRules,
   severity_choices: severityChoices,
   case_deadline_preview: ({ severity }) => {
     const target = me.entitlements.targets[severity];
@@ -237,6 +250,8 @@ const handlers = {
     draft = null;
     return { outbox_id: 'o2', state: 'sent', case: created };
   },
+  outbox_send_now: () => ({ sent: 0, failed: 0, pending: 0, offline }),
+  outbox_discard: () => null,
   kb_search: async ({ query, locale, known_issues_only, limit }) => {
     await sleep(Math.random() * 60);
     const q = query.trim().toLowerCase();
@@ -268,6 +283,10 @@ const handlers = {
   },
   contact_remove: ({ id }) => {
     contacts = contacts.filter((c) => c.id !== id);
+    return null;
+  },
+  link_open: ({ url }) => {
+    window.open(url, '_blank', 'noopener');
     return null;
   },
   settings_get: () => settings,

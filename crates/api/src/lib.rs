@@ -294,6 +294,8 @@ pub struct Contact {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+// Absent and `null` are the same to the server: TypeScript callers may leave them out.
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct NewContact {
     /// E-mail address (unique across the server).
     pub email: String,
@@ -454,6 +456,8 @@ impl From<CallbackWindow> for Window {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+// Absent and `null` are the same to the server: TypeScript callers may leave them out.
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct NewCase {
     /// `problem`, `feature-request`, `how-to`, `account-change` or `maintenance-notice`.
     #[serde(rename = "type")]
@@ -489,6 +493,8 @@ pub struct NewCase {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+// Absent and `null` are the same to the server: TypeScript callers may leave them out.
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct CasePatch {
     /// New severity; the response target is recomputed from the creation time (SPEC §3).
     #[serde(default)]
