@@ -11,19 +11,8 @@
 import { caseFormRules } from './api.js';
 import { language, t } from './i18n.js';
 
-/**
- * @typedef {{ en: string, 'zh-CN': string }} Bilingual
- * @typedef {{ severity: number, name: Bilingual, definition: Bilingual }} SeverityText
- * @typedef {{
- *   subject_max: number,
- *   line_max: number,
- *   text_max: number,
- *   case_types: string[],
- *   environments: string[],
- *   impact_required: boolean,
- *   severities: SeverityText[],
- * }} FormRules
- */
+/** @typedef {import('./types/contract').FormRules} FormRules */
+/** @typedef {import('./types/contract').SeverityText} SeverityText */
 
 /** @type {FormRules | null} */
 let rules = null;
@@ -37,7 +26,7 @@ let pending = null;
 export function loadFormRules() {
   if (rules) return Promise.resolve(rules);
   if (!pending) {
-    pending = /** @type {Promise<FormRules>} */ (caseFormRules())
+    pending = caseFormRules()
       .then((answer) => {
         rules = answer;
         return answer;

@@ -133,10 +133,12 @@ class CaseView extends HTMLElement {
   }
 
   /**
-   * @param {{ severity?: number, status?: string }} patch
+   * @param {Partial<import('../types/contract').CasePatch>} change what changes; the fields left
+   *   out stay as they are (they arrive as `None`: the patch stays as small as the change)
    * @param {string} what which action, for its busy/done/error state
    */
-  async patch(patch, what) {
+  async patch(change, what) {
+    const patch = /** @type {import('../types/contract').CasePatch} */ (change);
     this.action = { busy: what };
     this.render();
     try {
@@ -151,11 +153,17 @@ class CaseView extends HTMLElement {
   }
 
   async requestCallback() {
-    const windows = this.windows.map((w) => ({ start: wallInputToInstant(w.start), end: wallInputToInstant(w.end) }));
-    if (windows.some((w) => !w.start || !w.end || Date.parse(w.end) <= Date.parse(w.start))) {
-      this.action = { error: { code: 'invalid_window', message: '' }, what: 'callback' };
-      this.render();
-      return;
+    /** @type {import('../types/contract').Window[]} */
+    const windows = [];
+    for (const w of this.windows) {
+      const start = wallInputToInstant(w.start);
+      const end = wallInputToInstant(w.end);
+      if (!start || !end || Date.parse(end) <= Date.parse(start)) {
+        this.action = { error: { code: 'invalid_window', message: '' }, what: 'callback' };
+        this.render();
+        return;
+      }
+      windows.push({ start, end });
     }
     this.action = { busy: 'callback' };
     this.render();

@@ -12,13 +12,8 @@ import { localZone } from '../time.js';
 /** How long typing pauses before a search runs (the local index answers in milliseconds). */
 export const SEARCH_DEBOUNCE_MS = 40;
 
-/**
- * @typedef {{ id: string, title: string, title_html?: string, snippet_html?: string, kind: string, locale: string }} KbHit
- * @typedef {{
- *   id: string, title: string, kind: string, locale: string, product?: string, versions?: string[],
- *   updated_at?: string | null, offline_copy?: boolean, body_html: string,
- * }} KbArticle
- */
+/** @typedef {import('../types/contract').KbHitView} KbHit */
+/** @typedef {import('../types/contract').KbArticleView} KbArticle */
 
 /**
  * A search hit as a result card: a button that opens it, and optional `extra` below.

@@ -34,7 +34,12 @@ export function debounce(fn, ms, timers = globalThis) {
  * `fresh` is false when another request was started after this one (its answer is stale).
  */
 /**
- * @returns {<T>(request: () => Promise<T>) => Promise<{ fresh: boolean, value: T, error: null } | { fresh: boolean, value: null, error: any }>}
+ * The failure of a request: `{code, message}` from api.js (anything else thrown is passed on as is).
+ * @typedef {{ code: string, message: string }} Failure
+ */
+
+/**
+ * @returns {<T>(request: () => Promise<T>) => Promise<{ fresh: boolean, value: T, error: null } | { fresh: boolean, value: null, error: Failure }>}
  */
 export function latest() {
   let sequence = 0;
@@ -48,7 +53,7 @@ export function latest() {
       const value = await request();
       return { fresh: mine === sequence, value, error: null };
     } catch (error) {
-      return { fresh: mine === sequence, value: null, error };
+      return { fresh: mine === sequence, value: null, error: /** @type {Failure} */ (error) };
     }
   };
 }

@@ -11,14 +11,17 @@
 import { wallInputToInstant } from './zones.js';
 
 /** @typedef {import('../form-rules.js').FormRules} FormRules */
+/** @typedef {import('../types/contract').WizardDraft} WizardDraft */
+/** @typedef {import('../types/contract').Commands['outbox_submit_case']['args']} Submission */
+/** @typedef {import('../types/contract').NewCase} NewCase */
 /**
- * @typedef {{ start: string, end: string }} WallWindow
- * @typedef {{
- *   version: number, step: string, type: string, subject: string, environment: string,
- *   product: string, version_text: string, severity: number | null, situation: string,
- *   impact: string, maintenance_start: string, maintenance_end: string,
- *   callbacks: WallWindow[], attachments: { staged_id: string, filename?: string, size?: number }[],
- * }} Draft
+ * A callback window as typed (wall times in the user's zone, possibly empty).
+ * @typedef {import('../types/contract').WindowText} WallWindow
+ */
+/**
+ * The draft the wizard edits: the stored `WizardDraft`, except that the product version is
+ * `version_text` (the draft's own `version` is its format number).
+ * @typedef {Omit<WizardDraft, 'product_version'> & { version_text: string }} Draft
  * @typedef {{ rules?: FormRules | null, allowedSeverities?: number[] | null, nowMs?: number, zone?: string | null }} StepContext
  */
 
@@ -108,7 +111,7 @@ export function restoreDraft(stored) {
 /**
  * The JSON stored by `draft_save` (`WizardDraft`).
  * @param {Draft} draft
- * @returns {Record<string, unknown>}
+ * @returns {WizardDraft}
  */
 export function draftToStored(draft) {
   const { version_text: productVersion, ...rest } = draft;
@@ -168,14 +171,14 @@ export function stepProblems(step, draft, ctx = {}) {
   const problems = [];
   switch (step) {
     case 'type':
-      if (!rules.case_types.includes(draft.type)) problems.push('wizard.err.type');
+      if (!(/** @type {string[]} */ (rules.case_types)).includes(draft.type)) problems.push('wizard.err.type');
       break;
     case 'subject':
       if (!draft.subject.trim()) problems.push('wizard.err.subject');
       else if (chars(draft.subject.trim()) > rules.subject_max) problems.push('wizard.err.subjectLong');
       break;
     case 'environment':
-      if (!rules.environments.includes(draft.environment)) problems.push('wizard.err.environment');
+      if (!(/** @type {string[]} */ (rules.environments)).includes(draft.environment)) problems.push('wizard.err.environment');
       if (!draft.product.trim()) problems.push('wizard.err.product');
       if (!draft.version_text.trim()) problems.push('wizard.err.version');
       if (chars(draft.product.trim()) > rules.line_max || chars(draft.version_text.trim()) > rules.line_max) {
@@ -277,23 +280,24 @@ export function resumeStep(steps, step) {
 /**
  * The `outbox_submit_case` arguments for a complete draft: `{ case: NewCase, attachment_ids,
  * callback_windows }`. Wall times are read in `zone` (the user's).
+ * The draft's choices were checked against the core's lists (`stepProblems`), hence the casts.
  * @param {Draft} draft
  * @param {{ zone?: string, phoneCallback: boolean }} options
+ * @returns {Submission}
  */
 export function toSubmission(draft, { zone, phoneCallback }) {
+  /** @param {string} wall */
+  const instant = (wall) => /** @type {string} */ (wallInputToInstant(wall, zone));
   const maintenance =
     draft.type === 'maintenance-notice'
-      ? {
-          start: wallInputToInstant(draft.maintenance_start, zone),
-          end: wallInputToInstant(draft.maintenance_end, zone),
-        }
+      ? { start: instant(draft.maintenance_start), end: instant(draft.maintenance_end) }
       : null;
   return {
     case: {
-      type: draft.type,
+      type: /** @type {NewCase['type']} */ (draft.type),
       subject: draft.subject.trim(),
-      severity: draft.severity,
-      environment: draft.environment,
+      severity: /** @type {number} */ (draft.severity),
+      environment: /** @type {NewCase['environment']} */ (draft.environment),
       product: draft.product.trim(),
       version: draft.version_text.trim(),
       situation: draft.situation.trim(),
@@ -302,11 +306,6 @@ export function toSubmission(draft, { zone, phoneCallback }) {
       cc: [],
     },
     attachment_ids: draft.attachments.map((a) => a.staged_id),
-    callback_windows: phoneCallback
-      ? draft.callbacks.map((w) => ({
-          start: wallInputToInstant(w.start, zone),
-          end: wallInputToInstant(w.end, zone),
-        }))
-      : [],
+    callback_windows: phoneCallback ? draft.callbacks.map((w) => ({ start: instant(w.start), end: instant(w.end) })) : [],
   };
 }
