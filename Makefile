@@ -32,14 +32,16 @@ run: deps
 	fi
 	cargo run
 
-## test: UI unit tests, the UI's type check against the command contract, format check, lints, the app build, then every test of the workspace under
-## Xvfb + D-Bus
+## test: UI unit tests, the UI's type check against the command contract, format check, lints,
+## the app build, the command contract (src-tauri/contract/commands.rs against everything that
+## names a command), then every test of the workspace under Xvfb + D-Bus
 test: deps
 	node --test ui/tests/
 	node_modules/.bin/tsc --noEmit -p .
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo build -p casewatch-app
+	cargo test -p casewatch-app --features ts --test contract
 	$(XVFB_RUN) dbus-run-session -- env NO_AT_BRIDGE=1 bash scripts/test-session.sh
 
 ## tsc: type-check ui/ (JSDoc, // @ts-check) against ui/types/contract.d.ts; nothing is emitted

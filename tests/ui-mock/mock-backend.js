@@ -161,11 +161,12 @@ function severityChoices({ environment }) {
 }
 
 // The demo accounts are the server's demo module's, never a copy written here.
-const demoAccountList = await fetch(new URL('./demo-accounts.json', import.meta.url)).then((r) => r.json());
+// Fetched, not awaited at the top: `window.__TAURI__` must exist before ui/main.js runs.
+const demoAccountList = fetch(new URL('./demo-accounts.json', import.meta.url)).then((r) => r.json());
 
 // The core's form rules (tests/ui-mock/form-rules.json is generated from
 // casewatch_core::case_form::form_rules() and checked by src-tauri/tests/contract.rs).
-const formRules = await fetch(new URL('./form-rules.json', import.meta.url)).then((r) => r.json());
+const formRules = fetch(new URL('./form-rules.json', import.meta.url)).then((r) => r.json());
 
 const handlers = {
   sla_quote: ({ request }) => ({
@@ -179,7 +180,7 @@ const handlers = {
   session_status: () => status(),
   // The server's demo accounts (tests/ui-mock/demo-accounts.json is generated from them and
   // checked by src-tauri/tests/contract.rs).
-  demo_accounts: () => ({ accounts: demoAccountList }),
+  demo_accounts: async () => ({ accounts: await demoAccountList }),
   demo_start: async () => {
     await sleep(300);
     signedIn = true;
