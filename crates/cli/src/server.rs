@@ -6,8 +6,7 @@ use crate::output::{stderr_line, stdout_line, stdout_text};
 use casewatch_core::calendar::Calendar;
 use casewatch_core::quote::DEFAULT_HOURS;
 use casewatch_core::Contract;
-use casewatch_server::admin::{self, NewOrg};
-use casewatch_server::{ApiError, PasswordCost, ServerConfig};
+use casewatch_server::{Admin, ApiError, NewOrg, PasswordCost, ServerConfig};
 use clap::{Args, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -138,8 +137,8 @@ pub fn run(args: ServerArgs) -> ExitCode {
     match args.command {
         None => run_server(args.run),
         Some(ServerCommand::ImportKb { file, data }) => {
-            let result = casewatch_server::open_admin(&data_dir(data), PasswordCost::Default)
-                .and_then(|state| admin::import_kb(&state, &file));
+            let result = Admin::open(&data_dir(data), PasswordCost::Default)
+                .and_then(|admin| admin.import_kb(&file));
             match result {
                 Ok(r) => {
                     stdout_line(format_args!(
@@ -158,8 +157,8 @@ pub fn run(args: ServerArgs) -> ExitCode {
             password: given,
             data,
         }) => {
-            let result = casewatch_server::open_admin(&data_dir(data), PasswordCost::Default)
-                .and_then(|state| admin::add_engineer(&state, &email, &name, password(given)));
+            let result = Admin::open(&data_dir(data), PasswordCost::Default)
+                .and_then(|admin| admin.add_engineer(&email, &name, password(given)));
             match result {
                 Ok(c) => {
                     stdout_line(format_args!("engineer {email} created (id {})", c.user_id));
@@ -196,16 +195,14 @@ fn add_org(a: AddOrgArgs) -> ExitCode {
         calendar,
         demo: false,
     };
-    let result =
-        casewatch_server::open_admin(&data_dir(a.data), PasswordCost::Default).and_then(|state| {
-            admin::add_org(
-                &state,
-                org,
-                &a.key_contact_email,
-                &a.key_contact_name,
-                password(a.password),
-            )
-        });
+    let result = Admin::open(&data_dir(a.data), PasswordCost::Default).and_then(|admin| {
+        admin.add_org(
+            org,
+            &a.key_contact_email,
+            &a.key_contact_name,
+            password(a.password),
+        )
+    });
     match result {
         Ok(c) => {
             stdout_line(format_args!(

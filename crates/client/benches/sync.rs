@@ -21,8 +21,7 @@ mod synth;
 use casewatch_client::kb_sync::{LocalKb, Progress, DEFAULT_PAGE_SIZE, INDEX_OPTIONS};
 use casewatch_client::{ApiConfig, Dirs, MemoryStore, Profile, Session};
 use casewatch_kb::IndexOptions;
-use casewatch_server::kb::ArticleInput;
-use casewatch_server::{PasswordCost, ServerConfig};
+use casewatch_server::{Admin, ArticleInput, PasswordCost, ServerConfig};
 use std::ops::ControlFlow;
 use std::path::Path;
 use std::sync::Arc;
@@ -107,9 +106,10 @@ async fn main() {
     let t = Instant::now();
     let dir = data.path().to_path_buf();
     let report = tokio::task::spawn_blocking(move || {
-        let state = casewatch_server::open_admin(&dir, PasswordCost::InsecureFastForTests)
-            .expect("open data dir");
-        casewatch_server::admin::import_kb_lines(&state, jsonl.as_bytes(), "EMQX").expect("import")
+        Admin::open(&dir, PasswordCost::InsecureFastForTests)
+            .expect("open data dir")
+            .import_kb_lines(jsonl.as_bytes(), "EMQX")
+            .expect("import")
     })
     .await
     .unwrap();
@@ -169,7 +169,7 @@ async fn main() {
     // 100 changed articles and 10 deletions, spread over the corpus.
     let dir = data.path().to_path_buf();
     let step = (n / 110).max(1);
-    let picks: Vec<ArticleInput> = corpus
+    let mut picks: Vec<ArticleInput> = corpus
         .iter()
         .step_by(step)
         .take(110)
@@ -184,23 +184,11 @@ async fn main() {
             tags: vec![],
         })
         .collect();
+    let deletions: Vec<String> = picks.split_off(100).into_iter().map(|a| a.id).collect();
     tokio::task::spawn_blocking(move || {
-        let state = casewatch_server::open_admin(&dir, PasswordCost::InsecureFastForTests)
-            .expect("open data dir");
-        state
-            .store
-            .write_blocking(move |conn| {
-                let now = chrono::Utc::now();
-                for (k, a) in picks.iter().enumerate() {
-                    if k < 100 {
-                        casewatch_server::kb::upsert_article(conn, a, now)?;
-                    } else {
-                        casewatch_server::kb::delete_article(conn, &a.id, now)?;
-                    }
-                }
-                Ok(())
-            })
-            .expect("changes")
+        let admin = Admin::open(&dir, PasswordCost::InsecureFastForTests).expect("open data dir");
+        admin.upsert_articles(picks).expect("changes");
+        admin.delete_articles(deletions).expect("deletions");
     })
     .await
     .unwrap();

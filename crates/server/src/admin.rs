@@ -1,14 +1,17 @@
 //! Administration without HTTP: creating organisations (with their key contact) and engineer
-//! accounts, and importing knowledge-base articles. The `casewatch server add-org`,
-//! `add-engineer` and `import-kb` commands call these; they open the data directory directly
-//! (SQLite's locking makes that safe while a server runs on it).
+//! accounts, and importing or changing knowledge-base articles. The `casewatch server add-org`,
+//! `add-engineer` and `import-kb` commands call these through [`Admin`]; they open the data
+//! directory directly (SQLite's locking makes that safe while a server runs on it).
+//!
+//! [`Admin`] is the only way in from outside the crate, so the database, its connections and
+//! the request state stay private: a caller can do what an operator may do, and nothing else.
 
 use crate::auth::{check_new_password, hash_password, random_token};
 use crate::cases::check_email;
 use crate::error::{ApiError, ApiResult};
 use crate::kb::ArticleInput;
 use crate::storage::to_millis;
-use crate::AppState;
+use crate::{AppState, PasswordCost, ServerConfig};
 use axum::http::StatusCode;
 use casewatch_api::Role;
 use casewatch_core::{Calendar, Contract};
@@ -124,6 +127,97 @@ fn password_or_generate(password: Option<String>) -> ApiResult<(String, bool)> {
     }
 }
 
+/// A data directory opened for administration (no HTTP): see the module docs.
+pub struct Admin {
+    state: AppState,
+}
+
+impl Admin {
+    /// Opens (and if need be creates and migrates) a data directory. `password_cost` applies
+    /// to the accounts created through this handle.
+    pub fn open(data_dir: &Path, password_cost: PasswordCost) -> ApiResult<Admin> {
+        let mut config = ServerConfig::new(([127, 0, 0, 1], 0).into(), data_dir);
+        config.password_cost = password_cost;
+        config.read_connections = 1;
+        config.warm_search_index = false;
+        Ok(Admin {
+            state: AppState::open(config)?,
+        })
+    }
+
+    /// Creates an organisation and its key contact; the password is `password` or, when
+    /// `None`, a generated one returned in [`Created::generated_password`].
+    pub fn add_org(
+        &self,
+        org: NewOrg,
+        key_email: &str,
+        key_name: &str,
+        password: Option<String>,
+    ) -> ApiResult<Created> {
+        add_org(&self.state, org, key_email, key_name, password)
+    }
+
+    /// Creates a vendor engineer account (password as for [`Admin::add_org`]).
+    pub fn add_engineer(
+        &self,
+        email: &str,
+        name: &str,
+        password: Option<String>,
+    ) -> ApiResult<Created> {
+        add_engineer(&self.state, email, name, password)
+    }
+
+    /// Imports a JSON Lines file of articles, keeping each article's `id`. `section` becomes a
+    /// tag, `version` the version list, `source` a `source:` tag; the product is `product`
+    /// when present, else the file name's first word. All or nothing: one bad line refuses
+    /// the file.
+    pub fn import_kb(&self, path: &Path) -> ApiResult<ImportReport> {
+        import_kb(&self.state, path)
+    }
+
+    /// [`Admin::import_kb`] from any reader of JSON Lines (benchmarks feed it generated text),
+    /// with the product used when a line names none.
+    pub fn import_kb_lines(
+        &self,
+        reader: impl BufRead,
+        default_product: &str,
+    ) -> ApiResult<ImportReport> {
+        import_kb_lines(&self.state, reader, default_product)
+    }
+
+    /// Creates or changes articles, all or none; returns how many actually changed.
+    pub fn upsert_articles(&self, articles: Vec<ArticleInput>) -> ApiResult<usize> {
+        for a in &articles {
+            a.validate()?;
+        }
+        self.state.store.write_blocking(move |conn| {
+            let now = Utc::now();
+            let mut changed = 0;
+            for a in &articles {
+                if crate::kb::upsert_article(conn, a, now)? {
+                    changed += 1;
+                }
+            }
+            Ok(changed)
+        })
+    }
+
+    /// Deletes articles by id, leaving the tombstones that clients' sync picks up; returns how
+    /// many existed.
+    pub fn delete_articles(&self, ids: Vec<String>) -> ApiResult<usize> {
+        self.state.store.write_blocking(move |conn| {
+            let now = Utc::now();
+            let mut deleted = 0;
+            for id in &ids {
+                if crate::kb::delete_article(conn, id, now)? {
+                    deleted += 1;
+                }
+            }
+            Ok(deleted)
+        })
+    }
+}
+
 /// What `add-org` / `add-engineer` created.
 #[derive(Debug, Clone)]
 pub struct Created {
@@ -136,7 +230,7 @@ pub struct Created {
 }
 
 /// Creates an organisation and its key contact.
-pub fn add_org(
+fn add_org(
     state: &AppState,
     org: NewOrg,
     key_email: &str,
@@ -168,7 +262,7 @@ pub fn add_org(
 }
 
 /// Creates a vendor engineer account.
-pub fn add_engineer(
+fn add_engineer(
     state: &AppState,
     email: &str,
     name: &str,
@@ -215,10 +309,8 @@ pub struct ImportReport {
     pub changed: usize,
 }
 
-/// Imports a JSON Lines file of articles, keeping each article's `id`. `section` becomes a
-/// tag, `version` the version list, `source` a `source:` tag; the product is `product` when
-/// present, else the file name's first word. All or nothing: one bad line refuses the file.
-pub fn import_kb(state: &AppState, path: &Path) -> ApiResult<ImportReport> {
+/// See [`Admin::import_kb`].
+fn import_kb(state: &AppState, path: &Path) -> ApiResult<ImportReport> {
     let file = std::fs::File::open(path)
         .map_err(|e| ApiError::invalid(format!("cannot read {}: {e}", path.display())))?;
     let default_product = path
@@ -230,9 +322,8 @@ pub fn import_kb(state: &AppState, path: &Path) -> ApiResult<ImportReport> {
     import_kb_lines(state, std::io::BufReader::new(file), &default_product)
 }
 
-/// [`import_kb`] from any reader of JSON Lines (benchmarks feed it generated text), with the
-/// product used when a line names none.
-pub fn import_kb_lines(
+/// See [`Admin::import_kb_lines`].
+fn import_kb_lines(
     state: &AppState,
     reader: impl BufRead,
     default_product: &str,

@@ -40,7 +40,7 @@ pub async fn queue(State(state): State<AppState>, caller: Caller) -> ApiResult<J
             for row in rows {
                 let org = orgs.get(conn, row.org_id)?;
                 cases.push(QueueEntry {
-                    case: row.to_api(conn, &orgs, now)?,
+                    case: row.into_api(conn, &orgs, now)?,
                     organisation: org.name.clone(),
                     support_level: org.contract.support_level,
                 });
@@ -118,7 +118,7 @@ pub async fn assign(
                 "UPDATE cases SET assignee_id = ?1, updated_at = ?2 WHERE number = ?3",
                 params![engineer, to_millis(now), number],
             )?;
-            load_case(conn, number, None)?.to_api(conn, &orgs, now)
+            load_case(conn, number, None)?.into_api(conn, &orgs, now)
         })
         .await?;
     Ok(Json(case))

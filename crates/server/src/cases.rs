@@ -152,7 +152,12 @@ impl CaseRow {
     }
 
     /// The API view, with the deadline as it stands at `now`.
-    pub fn to_api(self, conn: &Connection, orgs: &OrgCache, now: DateTime<Utc>) -> ApiResult<Case> {
+    pub fn into_api(
+        self,
+        conn: &Connection,
+        orgs: &OrgCache,
+        now: DateTime<Utc>,
+    ) -> ApiResult<Case> {
         let org = orgs.get(conn, self.org_id)?;
         let level = org.contract.support_level;
         let deadline = ResponseDeadline {
@@ -422,7 +427,7 @@ pub async fn create(
                     check_idempotency(conn, caller.user_id, "cases", key, &hash)?
                 {
                     let row = load_case(conn, number, Some(org_id))?;
-                    return Ok((row.to_api(conn, &orgs, now)?, true));
+                    return Ok((row.into_api(conn, &orgs, now)?, true));
                 }
             }
             let number = insert_case(conn, &orgs, org_id, caller.user_id, &new_case, now)?;
@@ -430,7 +435,7 @@ pub async fn create(
                 remember_idempotency(conn, caller.user_id, "cases", key, &hash, number)?;
             }
             let row = load_case(conn, number, Some(org_id))?;
-            Ok((row.to_api(conn, &orgs, now)?, false))
+            Ok((row.into_api(conn, &orgs, now)?, false))
         })
         .await?;
     Ok(created(
@@ -532,7 +537,7 @@ pub async fn list(
             let cases = rows
                 .into_iter()
                 .take(limit as usize)
-                .map(|r| r.to_api(conn, &orgs, now))
+                .map(|r| r.into_api(conn, &orgs, now))
                 .collect::<ApiResult<Vec<_>>>()?;
             let next_cursor = if more {
                 cases.last().map(|c| c.number.to_string())
@@ -559,7 +564,7 @@ pub async fn get_case(
     let orgs = state.store.orgs.clone();
     let case = state
         .store
-        .read(move |conn| load_case(conn, number, scope)?.to_api(conn, &orgs, Utc::now()))
+        .read(move |conn| load_case(conn, number, scope)?.into_api(conn, &orgs, Utc::now()))
         .await?;
     Ok(Json(case))
 }
@@ -634,7 +639,7 @@ pub async fn patch(
                     ],
                 )?;
             }
-            load_case(conn, number, scope)?.to_api(conn, &orgs, now)
+            load_case(conn, number, scope)?.into_api(conn, &orgs, now)
         })
         .await?;
     Ok(Json(case))

@@ -175,12 +175,12 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
 /// answers 413 `payload_too_large`.
 pub struct ApiJson<T>(pub T);
 
-/// The raw body with the JSON checks applied, plus its bytes (for idempotency hashing).
+/// A JSON request body with the same checks as [`ApiJson`], for the handlers that honour an
+/// `Idempotency-Key` (they hash the parsed value, so a re-sent request matches however its
+/// JSON was spelt).
 pub struct RawJson<T> {
     /// The parsed value.
     pub value: T,
-    /// The body as received.
-    pub bytes: Bytes,
 }
 
 async fn read_body(req: Request, state: &AppState) -> ApiResult<Bytes> {
@@ -228,7 +228,6 @@ impl<T: DeserializeOwned> FromRequest<AppState> for RawJson<T> {
         let bytes = read_body(req, state).await?;
         Ok(RawJson {
             value: parse_json(&bytes)?,
-            bytes,
         })
     }
 }

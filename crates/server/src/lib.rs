@@ -8,27 +8,36 @@
 //! It is a library so that it can be embedded: [`serve`] binds an address (port 0 allowed) and
 //! returns a [`RunningServer`] with the bound address and a shutdown handle. The `casewatch
 //! server` command and the desktop app's demo mode both call it.
+//!
+//! The surface is deliberately narrow: serving ([`serve`], [`ServerConfig`]), administering a
+//! data directory without HTTP ([`Admin`]), and the demo accounts ([`demo_accounts`]). The
+//! modules (handlers, storage, search) stay private, so the database schema and the request
+//! handlers can change — towards PostgreSQL, say — without touching the app, the CLI or the
+//! tests, which all speak to the server through HTTP or these items.
 
-pub mod admin;
-pub mod agent;
-pub mod attachments;
-pub mod auth;
-pub mod callbacks;
-pub mod cases;
-pub mod comments;
-pub mod contacts;
-pub mod demo;
-pub mod error;
-pub mod http;
-pub mod kb;
-pub mod openapi;
-pub mod storage;
+mod admin;
+mod agent;
+mod attachments;
+mod auth;
+mod callbacks;
+mod cases;
+mod comments;
+mod contacts;
+mod demo;
+mod error;
+mod http;
+mod kb;
+mod openapi;
+mod storage;
 
+pub use admin::{Admin, Created, ImportReport, NewOrg};
+pub use demo::{demo_accounts, DemoAccount, DemoText, DEMO_PASSWORD};
 pub use error::{ApiError, ApiResult};
-pub use storage::Store;
+pub use kb::ArticleInput;
+use storage::Store;
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -135,10 +144,10 @@ impl ServerConfig {
 
 /// Shared state of the request handlers.
 #[derive(Clone)]
-pub struct AppState(Arc<Inner>);
+pub(crate) struct AppState(Arc<Inner>);
 
 /// What [`AppState`] holds.
-pub struct Inner {
+pub(crate) struct Inner {
     /// The database.
     pub store: Arc<Store>,
     /// The configuration.
@@ -313,13 +322,4 @@ pub async fn serve(config: ServerConfig) -> Result<RunningServer, ServeError> {
         task,
         demo_summary,
     })
-}
-
-/// Opens a data directory for the administrative commands (no HTTP).
-pub fn open_admin(data_dir: &Path, password_cost: PasswordCost) -> ApiResult<AppState> {
-    let mut config = ServerConfig::new(([127, 0, 0, 1], 0).into(), data_dir);
-    config.password_cost = password_cost;
-    config.read_connections = 1;
-    config.warm_search_index = false;
-    AppState::open(config)
 }

@@ -2,8 +2,7 @@
 
 mod common;
 
-use casewatch_server::admin::import_kb;
-use casewatch_server::kb::delete_article;
+use casewatch_server::{Admin, PasswordCost};
 use common::{acme, TestServer};
 use reqwest::Method;
 use std::path::PathBuf;
@@ -86,19 +85,11 @@ async fn incremental_sync_is_stable_resumable_and_reports_deletions() {
         .iter()
         .any(|h| h["id"] == gone.as_str()));
     let id = gone.clone();
-    let state = casewatch_server::open_admin(
-        s.dir.path(),
-        casewatch_server::PasswordCost::InsecureFastForTests,
-    )
-    .unwrap();
-    tokio::task::spawn_blocking(move || {
-        state
-            .store
-            .write_blocking(move |conn| delete_article(conn, &id, chrono::Utc::now()))
-    })
-    .await
-    .unwrap()
-    .unwrap();
+    let admin = Admin::open(s.dir.path(), PasswordCost::InsecureFastForTests).unwrap();
+    tokio::task::spawn_blocking(move || admin.delete_articles(vec![id]))
+        .await
+        .unwrap()
+        .unwrap();
     let after = s
         .get(&t, &format!("/kb/articles?since={cursor}"))
         .await
@@ -162,15 +153,11 @@ async fn import_kb_keeps_ids_and_is_repeatable() {
     let path = corpus();
     assert!(path.exists(), "the shared corpus is at {}", path.display());
     let s = TestServer::start().await;
-    let state = casewatch_server::open_admin(
-        s.dir.path(),
-        casewatch_server::PasswordCost::InsecureFastForTests,
-    )
-    .unwrap();
+    let admin = Admin::open(s.dir.path(), PasswordCost::InsecureFastForTests).unwrap();
     let (first, second) = tokio::task::spawn_blocking(move || {
         (
-            import_kb(&state, &path).unwrap(),
-            import_kb(&state, &path).unwrap(),
+            admin.import_kb(&path).unwrap(),
+            admin.import_kb(&path).unwrap(),
         )
     })
     .await
@@ -194,12 +181,8 @@ async fn import_kb_keeps_ids_and_is_repeatable() {
         "{\"id\":\"a\",\"locale\":\"fr\",\"title\":\"t\",\"body\":\"b\",\"kind\":\"guide\"}\n",
     )
     .unwrap();
-    let state = casewatch_server::open_admin(
-        s.dir.path(),
-        casewatch_server::PasswordCost::InsecureFastForTests,
-    )
-    .unwrap();
-    let err = tokio::task::spawn_blocking(move || import_kb(&state, &bad))
+    let admin = Admin::open(s.dir.path(), PasswordCost::InsecureFastForTests).unwrap();
+    let err = tokio::task::spawn_blocking(move || admin.import_kb(&bad))
         .await
         .unwrap()
         .unwrap_err();

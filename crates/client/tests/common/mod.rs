@@ -5,10 +5,9 @@
 #![allow(dead_code)]
 
 use casewatch_client::{ApiConfig, Dirs, Profile, SecretStore, Session};
-use casewatch_server::kb::ArticleInput;
-use casewatch_server::{PasswordCost, RunningServer, ServerConfig};
+use casewatch_server::{Admin, ArticleInput, PasswordCost, RunningServer, ServerConfig};
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -18,7 +17,7 @@ use tokio::net::{TcpListener, TcpStream};
 /// The demo key contact of the cloud-enterprise organisation.
 pub const ACME_ADMIN: &str = "admin@acme.example";
 /// Every demo account's password.
-pub const DEMO_PASSWORD: &str = "casewatch-demo";
+pub const DEMO_PASSWORD: &str = casewatch_server::DEMO_PASSWORD;
 
 /// A server on a temporary data directory.
 pub struct TestServer {
@@ -59,31 +58,30 @@ impl TestServer {
 
     /// Adds or changes an article through the admin API.
     pub async fn upsert_article(&self, article: ArticleInput) {
-        let dir = self.data.path().to_path_buf();
-        admin(dir, move |conn| {
-            casewatch_server::kb::upsert_article(conn, &article, chrono::Utc::now()).map(drop)
+        admin(self.data.path(), move |admin| {
+            admin.upsert_articles(vec![article]).map(drop)
         })
         .await;
     }
 
     /// Deletes an article (leaves a tombstone).
     pub async fn delete_article(&self, id: &str) {
-        let dir = self.data.path().to_path_buf();
         let id = id.to_string();
-        admin(dir, move |conn| {
-            casewatch_server::kb::delete_article(conn, &id, chrono::Utc::now()).map(drop)
+        admin(self.data.path(), move |admin| {
+            admin.delete_articles(vec![id]).map(drop)
         })
         .await;
     }
 }
 
 async fn admin(
-    dir: PathBuf,
-    f: impl FnOnce(&rusqlite::Connection) -> casewatch_server::ApiResult<()> + Send + 'static,
+    dir: &Path,
+    f: impl FnOnce(&Admin) -> casewatch_server::ApiResult<()> + Send + 'static,
 ) {
+    let dir = dir.to_path_buf();
     tokio::task::spawn_blocking(move || {
-        let state = casewatch_server::open_admin(&dir, PasswordCost::InsecureFastForTests).unwrap();
-        state.store.write_blocking(f).unwrap();
+        let admin = Admin::open(&dir, PasswordCost::InsecureFastForTests).unwrap();
+        f(&admin).unwrap();
     })
     .await
     .unwrap();
