@@ -201,7 +201,10 @@ fn breaks_line(c: char) -> bool {
     c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
 }
 
-fn check_line(field: &str, value: &str, max: usize) -> Result<(), CoreError> {
+/// The one-line rule on its own, for one-line fields outside the case form too (a contact's
+/// name): trimmed, no control character or line separator, a visible character, at most `max`
+/// characters. `field` names the field in the message.
+pub fn check_line(field: &str, value: &str, max: usize) -> Result<(), CoreError> {
     // The rules apply to the text as stored: surrounding whitespace (including U+0085, which
     // is both whitespace and a C1 control) is trimmed away by every path before it is kept.
     let value = value.trim();
@@ -224,7 +227,9 @@ fn check_line(field: &str, value: &str, max: usize) -> Result<(), CoreError> {
     Ok(())
 }
 
-fn check_text(field: &str, value: &str, required: bool) -> Result<(), CoreError> {
+/// The Markdown-field rule on its own, for a reply's body too: at most [`TEXT_MAX`] bytes and,
+/// when `required`, a visible character. Line breaks and tabs are kept.
+pub fn check_text(field: &str, value: &str, required: bool) -> Result<(), CoreError> {
     if required && !value.chars().any(is_visible) {
         return Err(CoreError::invalid(format!(
             "the {field} is empty; describe it in a few words"

@@ -19,9 +19,6 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-/// Longest comment body, in bytes: the core's limit for a case's Markdown fields, so a reply
-/// can say as much as the case that opened it.
-pub const MAX_TEXT_BYTES: usize = casewatch_core::case_form::TEXT_MAX;
 /// Longest one-line field outside the case form (a contact's name), in characters: the core's
 /// limit for product and version.
 pub const MAX_LINE_CHARS: usize = casewatch_core::case_form::LINE_MAX;
@@ -249,30 +246,26 @@ pub fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
     }
 }
 
-/// Refuses an empty or over-long one-line field.
+/// Refuses an empty (when `required`), over-long or multi-line one-line field, or one holding
+/// a control character: the core's one-line rule (`case_form::check_line`), for the fields
+/// outside the case form (a contact's name).
 pub fn check_line(field: &str, value: &str, required: bool) -> ApiResult<()> {
-    if required && value.trim().is_empty() {
-        return Err(ApiError::invalid(format!("{field} must not be empty")));
+    if !required && value.trim().is_empty() {
+        return Ok(());
     }
-    if value.chars().count() > MAX_LINE_CHARS || value.contains(['\n', '\r']) {
-        return Err(ApiError::invalid(format!(
-            "{field} must be one line of at most {MAX_LINE_CHARS} characters"
-        )));
-    }
-    Ok(())
+    Ok(casewatch_core::case_form::check_line(
+        field,
+        value,
+        MAX_LINE_CHARS,
+    )?)
 }
 
-/// Refuses an over-long (or, when required, empty) Markdown field.
+/// Refuses an over-long (or, when required, empty) Markdown field: the core's rule
+/// (`case_form::check_text`), for a reply's body.
 pub fn check_text(field: &str, value: &str, required: bool) -> ApiResult<()> {
-    if required && value.trim().is_empty() {
-        return Err(ApiError::invalid(format!("{field} must not be empty")));
-    }
-    if value.len() > MAX_TEXT_BYTES {
-        return Err(ApiError::invalid(format!(
-            "{field} may have at most {MAX_TEXT_BYTES} bytes"
-        )));
-    }
-    Ok(())
+    Ok(casewatch_core::case_form::check_text(
+        field, value, required,
+    )?)
 }
 
 /// A JSON answer serialised into a buffer sized for a page of cases (axum's `Json` starts

@@ -109,3 +109,33 @@ async fn a_callback_window_is_in_the_past_only_once_it_has_closed() {
     .await
     .assert_problem(400, "invalid_argument");
 }
+
+#[tokio::test]
+async fn the_same_line_and_text_rules_hold_for_contact_names_and_replies() {
+    let s = TestServer::start().await;
+    let t = s.login(acme()).await;
+    s.post(
+        &t,
+        "/org/contacts",
+        json!({"email": "new.person@acme.example", "name": "\u{0097}"}),
+    )
+    .await
+    .assert_problem(400, "invalid_argument");
+    let n = s.post(&t, "/cases", new_case("a reply", 3)).await.body["number"]
+        .as_i64()
+        .unwrap();
+    s.post(
+        &t,
+        &format!("/cases/{n}/comments"),
+        json!({"body": "\u{200B}\n"}),
+    )
+    .await
+    .assert_problem(400, "invalid_argument");
+    s.post(
+        &t,
+        &format!("/cases/{n}/comments"),
+        json!({"body": "More logs:\n\tline 1"}),
+    )
+    .await
+    .assert_status(201);
+}
