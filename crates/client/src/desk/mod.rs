@@ -141,6 +141,7 @@ pub struct Desk {
     kb_status: Mutex<kb::KbSyncStatus>,
     wake: Notify,
     closed: AtomicBool,
+    refresher_running: AtomicBool,
     alerts: Mutex<Vec<AlertEvent>>,
     refresh: refresh::RefreshMemory,
 }
@@ -173,6 +174,7 @@ impl Desk {
             kb_status: Mutex::new(kb::KbSyncStatus::idle()),
             wake: Notify::new(),
             closed: AtomicBool::new(false),
+            refresher_running: AtomicBool::new(false),
             alerts: Mutex::new(Vec::new()),
             refresh: refresh::RefreshMemory::default(),
         }
@@ -222,8 +224,13 @@ impl Desk {
 
     /// Runs the deadline watcher now and keeps its events for the refresher to show. Called
     /// right after a case is filed, so the watcher knows the case before anyone can answer it
-    /// (replies older than the moment a case is first seen are never announced).
+    /// (replies older than the moment a case is first seen are never announced). Without a
+    /// running refresher it does nothing: a tick records its alerts as shown, and nobody
+    /// would show them.
     pub fn watch_now(&self) {
+        if !self.refresher_running.load(Ordering::SeqCst) {
+            return;
+        }
         match self.watcher.tick() {
             Ok(events) if !events.is_empty() => {
                 self.alerts

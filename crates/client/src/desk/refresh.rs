@@ -10,6 +10,7 @@
 
 use std::hash::{Hash, Hasher};
 use std::ops::ControlFlow;
+use std::sync::atomic::Ordering;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -168,6 +169,24 @@ impl Refresher {
     /// Runs until the desk is closed or `sink` answers `Break`; `sink` gets every pass's
     /// report (alerts to show, the near-deadline count, whether the cases changed).
     pub async fn run(&self, desk: &Desk, mut sink: impl FnMut(&RefreshReport) -> ControlFlow<()>) {
+        /// Clears the desk's "a refresher shows alerts" mark however the loop ends (also when
+        /// its future is dropped).
+        struct Running<'a>(&'a Desk);
+        impl Drop for Running<'_> {
+            fn drop(&mut self) {
+                self.0.refresher_running.store(false, Ordering::SeqCst);
+            }
+        }
+        desk.refresher_running.store(true, Ordering::SeqCst);
+        let _running = Running(desk);
+        self.run_passes(desk, &mut sink).await;
+    }
+
+    async fn run_passes(
+        &self,
+        desk: &Desk,
+        sink: &mut impl FnMut(&RefreshReport) -> ControlFlow<()>,
+    ) {
         let mut last_sync: Option<Instant> = None;
         let mut woken = true;
         while !desk.is_closed() {
