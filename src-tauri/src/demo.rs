@@ -4,7 +4,7 @@
 //! It is the whole server linked into the app, so it sits behind the `demo` cargo feature
 //! (on by default). Without the feature the app still builds, and the demo commands answer
 //! `demo_unavailable` instead. The list of demo accounts is the server's
-//! (`casewatch_server::demo::demo_accounts`); the app only reshapes it for the UI.
+//! (`casewatch_server::demo_accounts`); the app only reshapes it for the UI.
 
 use std::path::PathBuf;
 
@@ -83,7 +83,7 @@ impl DemoPortal {
 impl DemoPortal {
     /// The demo accounts.
     pub fn accounts() -> Result<DemoAccounts, AppError> {
-        let accounts = casewatch_server::demo::demo_accounts()
+        let accounts = casewatch_server::demo_accounts()
             .into_iter()
             .map(|a| DemoAccount {
                 email: a.email,
@@ -103,7 +103,7 @@ impl DemoPortal {
 
     /// The password of every demo account.
     pub fn password() -> &'static str {
-        casewatch_server::demo::DEMO_PASSWORD
+        casewatch_server::DEMO_PASSWORD
     }
 
     /// Starts the portal unless it runs; answers its base URL.
