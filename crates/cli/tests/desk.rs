@@ -13,31 +13,14 @@
 mod common;
 
 use casewatch_client::desk::drafts::WizardDraft;
-use common::{blocking, start_server, Env, ADMIN};
+use common::{blocking, new_case_flags, start_server, Env, ADMIN};
 use serde_json::Value;
 use std::os::unix::process::ExitStatusExt;
 
 fn new_case_args(subject: &str) -> Vec<String> {
-    [
-        "case",
-        "new",
-        "--subject",
-        subject,
-        "--severity",
-        "2",
-        "--product",
-        "Orbit Search",
-        "--version",
-        "8.1.2",
-        "--situation",
-        "Bulk indexing stalls.",
-        "--impact",
-        "Orders are not searchable.",
-        "--json",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect()
+    let mut args = new_case_flags(subject);
+    args.push("--json".into());
+    args
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

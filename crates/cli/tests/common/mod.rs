@@ -19,6 +19,30 @@ pub const ADMIN: &str = "admin@acme.example";
 /// The demo accounts' password.
 pub const PASSWORD: &str = "casewatch-demo";
 
+/// `casewatch case new` with every flag a valid case needs (severity 2, production), for
+/// `subject`; without `--json`.
+pub fn new_case_flags(subject: &str) -> Vec<String> {
+    [
+        "case",
+        "new",
+        "--subject",
+        subject,
+        "--severity",
+        "2",
+        "--product",
+        "Orbit Search",
+        "--version",
+        "8.1.2",
+        "--situation",
+        "Bulk indexing stalls.",
+        "--impact",
+        "Orders are not searchable.",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
 /// Runs `casewatch` with `args` in the test's own environment: exit status, stdout, stderr.
 pub fn casewatch(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_casewatch"))
