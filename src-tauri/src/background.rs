@@ -19,6 +19,7 @@ use tauri::{AppHandle, Emitter, Manager};
 use tauri_plugin_notification::NotificationExt;
 
 use crate::state::AppState;
+use crate::texts::notification_text;
 use crate::tray;
 
 /// The event the UI listens to: the cached cases or threads changed.
@@ -73,79 +74,10 @@ fn show(app: &AppHandle, report: &RefreshReport) {
     }
 }
 
-/// The notification's title and body for an alert, in `language`.
-pub fn notification_text(event: &AlertEvent, language: &str) -> (String, String) {
-    let zh = language == "zh-CN";
-    match event {
-        AlertEvent::Deadline {
-            case_number,
-            subject,
-            severity,
-            remaining_seconds,
-            ..
-        } => {
-            let minutes = remaining_seconds.unsigned_abs().div_ceil(60);
-            let title = match (zh, *remaining_seconds > 0) {
-                (false, true) => {
-                    format!("Case #{case_number} (S{severity}): first reply due in {minutes} min")
-                }
-                (false, false) => format!(
-                    "Case #{case_number} (S{severity}): first reply target reached — overdue by {minutes} min"
-                ),
-                (true, true) => format!(
-                    "案件 #{case_number}（S{severity}）：首次回复将在 {minutes} 分钟后到期"
-                ),
-                (true, false) => format!(
-                    "案件 #{case_number}（S{severity}）：首次回复已超时 {minutes} 分钟"
-                ),
-            };
-            (title, subject.clone())
-        }
-        AlertEvent::Reply {
-            case_number,
-            subject,
-            author,
-            ..
-        } => {
-            let title = if zh {
-                format!("案件 #{case_number}：{author} 回复了")
-            } else {
-                format!("Case #{case_number}: new reply from {author}")
-            };
-            (title, subject.clone())
-        }
-    }
-}
-
 fn notify(app: &AppHandle, event: &AlertEvent, language: &str) {
     let (title, body) = notification_text(event, language);
     tracing::info!(%title, "notification");
     if let Err(e) = app.notification().builder().title(title).body(body).show() {
         tracing::warn!("notification: {e}");
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::Utc;
-
-    #[test]
-    fn notifications_speak_both_languages() {
-        let event = AlertEvent::Deadline {
-            case_number: 7,
-            subject: "Cluster down".into(),
-            severity: 1,
-            due_at: Utc::now(),
-            lead_seconds: 600,
-            remaining_seconds: 540,
-            at: Utc::now(),
-            catch_up: false,
-        };
-        let (title, body) = notification_text(&event, "en");
-        assert_eq!(title, "Case #7 (S1): first reply due in 9 min");
-        assert_eq!(body, "Cluster down");
-        let (title, _) = notification_text(&event, "zh-CN");
-        assert!(title.contains("案件 #7"), "{title}");
     }
 }

@@ -15,6 +15,7 @@ pub mod demo;
 pub mod error;
 pub mod html;
 pub mod state;
+pub mod texts;
 pub mod tray;
 
 use std::sync::Arc;

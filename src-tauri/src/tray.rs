@@ -1,10 +1,12 @@
 //! The tray icon: how many open cases are near their first-response deadline, a way back to
 //! the window, and an explicit Quit (closing the window only hides it, so the deadline watcher
-//! keeps running).
+//! keeps running). Its texts are the strings catalogue's, through [`crate::texts`].
 
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
 use tauri::{AppHandle, Manager, Wry};
+
+use crate::texts::{tray_count, tray_open, tray_quit, tray_tooltip};
 
 const TRAY_ID: &str = "main";
 
@@ -15,37 +17,11 @@ pub struct TrayItems {
     quit: MenuItem<Wry>,
 }
 
-fn count_label(count: usize, language: &str) -> String {
-    match (language == "zh-CN", count) {
-        (false, 0) => "No case near its deadline".to_owned(),
-        (false, 1) => "1 case near its deadline".to_owned(),
-        (false, n) => format!("{n} cases near their deadline"),
-        (true, 0) => "没有临近期限的案件".to_owned(),
-        (true, n) => format!("{n} 个案件临近期限"),
-    }
-}
-
-fn open_label(language: &str) -> &'static str {
-    if language == "zh-CN" {
-        "打开 Casewatch"
-    } else {
-        "Open Casewatch"
-    }
-}
-
-fn quit_label(language: &str) -> &'static str {
-    if language == "zh-CN" {
-        "退出 Casewatch"
-    } else {
-        "Quit Casewatch"
-    }
-}
-
 /// Creates the tray icon and its menu.
 pub fn create(app: &AppHandle) -> tauri::Result<()> {
-    let count = MenuItem::with_id(app, "count", count_label(0, "en"), false, None::<&str>)?;
-    let open = MenuItem::with_id(app, "open", open_label("en"), true, None::<&str>)?;
-    let quit = MenuItem::with_id(app, "quit", quit_label("en"), true, None::<&str>)?;
+    let count = MenuItem::with_id(app, "count", tray_count(0, "en"), false, None::<&str>)?;
+    let open = MenuItem::with_id(app, "open", tray_open("en"), true, None::<&str>)?;
+    let quit = MenuItem::with_id(app, "quit", tray_quit("en"), true, None::<&str>)?;
     let separator = PredefinedMenuItem::separator(app)?;
     let menu = Menu::with_items(app, &[&count, &separator, &open, &quit])?;
     let mut builder = TrayIconBuilder::with_id(TRAY_ID)
@@ -78,13 +54,13 @@ pub fn create(app: &AppHandle) -> tauri::Result<()> {
 /// Shows the count (and the menu) in `language`.
 pub fn show_count(app: &AppHandle, count: usize, language: &str) {
     if let Some(items) = app.try_state::<TrayItems>() {
-        let _ = items.count.set_text(count_label(count, language));
-        let _ = items.open.set_text(open_label(language));
-        let _ = items.quit.set_text(quit_label(language));
+        let _ = items.count.set_text(tray_count(count, language));
+        let _ = items.open.set_text(tray_open(language));
+        let _ = items.quit.set_text(tray_quit(language));
     }
     if let Some(tray) = app.tray_by_id(TRAY_ID) {
-        let label = count_label(count, language);
-        let _ = tray.set_tooltip(Some(format!("Casewatch — {label}")));
+        let label = tray_count(count, language);
+        let _ = tray.set_tooltip(Some(tray_tooltip(&label, language)));
         let _ = tray.set_title(Some(if count == 0 {
             String::new()
         } else {
@@ -99,17 +75,5 @@ pub fn show_main(app: &AppHandle) {
         let _ = window.show();
         let _ = window.unminimize();
         let _ = window.set_focus();
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn labels_count_in_both_languages() {
-        assert_eq!(count_label(2, "en"), "2 cases near their deadline");
-        assert_eq!(count_label(1, "en"), "1 case near its deadline");
-        assert_eq!(count_label(3, "zh-CN"), "3 个案件临近期限");
     }
 }
