@@ -637,3 +637,46 @@ fn the_handler_list_is_read_from_lib_rs() {
     .expect("found");
     assert_eq!(names, ["a", "b_c"].into_iter().map(String::from).collect());
 }
+
+#[test]
+fn rust_signatures_are_read_without_tauris_own_parameters() {
+    let source = "use x;\n}\n\n/// Doc.\n#[tauri::command(rename_all = \"snake_case\")]\n\
+                  pub async fn case_callback(\n    state: State<'_, AppState>,\n    app: AppHandle,\n    \
+                  number: i64,\n    windows: Vec<casewatch_api::Window>,\n) -> Result<Callback, AppError> {\n}\n";
+    let sources = vec![(PathBuf::from("x.rs"), source.to_string())];
+    let (args, result) = rust_signature(&sources, "case_callback").expect("found");
+    assert_eq!(
+        args,
+        vec![
+            ("number".to_string(), "i64".to_string()),
+            ("windows".to_string(), "Vec<Window>".to_string())
+        ]
+    );
+    assert_eq!(result, "Callback");
+    // A function without `#[tauri::command]` is not a command.
+    let helper = "}\npub fn case_callback(number: i64) -> u8 {\n}\n";
+    let sources = vec![(PathBuf::from("y.rs"), helper.to_string())];
+    assert!(rust_signature(&sources, "case_callback").is_none());
+}
+
+#[test]
+fn the_mock_and_the_ui_are_read_for_their_command_names() {
+    let api = "export const a = () => invoke('kb_search', { q });\n\
+               await core.invoke('attachment_stage', bytes);\nreturn await core.invoke(command, args);";
+    assert_eq!(
+        invoked_names(api),
+        ["attachment_stage", "kb_search"]
+            .into_iter()
+            .map(String::from)
+            .collect()
+    );
+    let mock = "const handlers = {\n  logout: () => null,\n  case_get: ({ number }) => {\n    \
+                nested: 1,\n  },\n};\n";
+    assert_eq!(
+        mock_handler_names(mock).expect("found"),
+        ["case_get", "logout"]
+            .into_iter()
+            .map(String::from)
+            .collect()
+    );
+}
