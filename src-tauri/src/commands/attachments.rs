@@ -51,7 +51,7 @@ pub async fn attachment_stage(
     };
     let filename = percent_decode(&header("x-filename").unwrap_or_default());
     let content_type = header("x-content-type");
-    Ok(desk.attachment_stage(&filename, content_type.as_deref(), bytes)?)
+    desk.attachment_stage(&filename, content_type.as_deref(), bytes)
 }
 
 /// `attachment_unstage`: forgets a staged file.
@@ -60,7 +60,7 @@ pub async fn attachment_unstage(
     state: State<'_, AppState>,
     staged_id: String,
 ) -> Result<(), AppError> {
-    Ok(state.desk().await?.attachment_unstage(&staged_id)?)
+    state.desk().await?.attachment_unstage(&staged_id)
 }
 
 /// Opens `path` with the system's default application.

@@ -71,7 +71,7 @@ pub async fn cases_list(
     state: State<'_, AppState>,
     include_closed: bool,
 ) -> Result<CaseList, AppError> {
-    Ok(state.desk().await?.cases(include_closed).await?)
+    state.desk().await?.cases(include_closed).await
 }
 
 /// `case_get`: a case with its thread (sanitised HTML) and attachments.
@@ -111,7 +111,7 @@ pub async fn case_update(
     number: i64,
     patch: CasePatch,
 ) -> Result<Case, AppError> {
-    Ok(state.desk().await?.update_case(number, &patch).await?)
+    state.desk().await?.update_case(number, &patch).await
 }
 
 /// `case_callback`: asks for a phone callback in the given windows.
@@ -121,9 +121,5 @@ pub async fn case_callback(
     number: i64,
     windows: Vec<Window>,
 ) -> Result<Callback, AppError> {
-    Ok(state
-        .desk()
-        .await?
-        .request_callback(number, windows)
-        .await?)
+    state.desk().await?.request_callback(number, windows).await
 }

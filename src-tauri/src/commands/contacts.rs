@@ -10,7 +10,7 @@ use crate::state::AppState;
 /// `contacts_list`: the organisation's support contacts.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn contacts_list(state: State<'_, AppState>) -> Result<ContactList, AppError> {
-    Ok(state.desk().await?.contacts().await?)
+    state.desk().await?.contacts().await
 }
 
 /// `contact_add`: registers a support contact (the generated password is shown once).
@@ -19,11 +19,11 @@ pub async fn contact_add(
     state: State<'_, AppState>,
     contact: NewContact,
 ) -> Result<ContactCreated, AppError> {
-    Ok(state.desk().await?.contact_add(&contact).await?)
+    state.desk().await?.contact_add(&contact).await
 }
 
 /// `contact_remove`: removes a support contact.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn contact_remove(state: State<'_, AppState>, id: i64) -> Result<(), AppError> {
-    Ok(state.desk().await?.contact_remove(id).await?)
+    state.desk().await?.contact_remove(id).await
 }

@@ -49,5 +49,5 @@ pub async fn kb_sync_status(state: State<'_, AppState>) -> Result<KbSyncStatus, 
 /// `kb_sync_now`: starts a sync (unless one runs) and reports the status.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn kb_sync_now(state: State<'_, AppState>) -> Result<KbSyncStatus, AppError> {
-    Ok(state.desk().await?.kb_sync_start()?)
+    state.desk().await?.kb_sync_start()
 }

@@ -23,7 +23,7 @@ pub async fn outbox_submit_case(
         attachment_ids,
         callback_windows,
     };
-    Ok(state.desk().await?.file_case(request).await?)
+    state.desk().await?.file_case(request).await
 }
 
 /// `outbox_send_now`: sends every waiting item at once instead of at the next refresh.
@@ -43,5 +43,5 @@ pub async fn outbox_send_now(
 /// `outbox_discard`: removes a new case or reply the portal refused.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn outbox_discard(state: State<'_, AppState>, outbox_id: String) -> Result<(), AppError> {
-    Ok(state.desk().await?.outbox_discard(&outbox_id)?)
+    state.desk().await?.outbox_discard(&outbox_id)
 }

@@ -25,7 +25,7 @@ pub async fn severity_choices(
     case_type: Option<String>,
 ) -> Result<SeverityChoices, AppError> {
     let _ = case_type; // The rules of SPEC §2 do not depend on the type.
-    Ok(state.desk().await?.severity_choices(&environment)?)
+    state.desk().await?.severity_choices(&environment)
 }
 
 /// `case_deadline_preview`: the target and due time of a case created now.
@@ -35,16 +35,13 @@ pub async fn case_deadline_preview(
     severity: u8,
     environment: String,
 ) -> Result<DeadlinePreview, AppError> {
-    Ok(state
-        .desk()
-        .await?
-        .deadline_preview(severity, &environment)?)
+    state.desk().await?.deadline_preview(severity, &environment)
 }
 
 /// `products_list`: product and version suggestions (from the cases seen so far).
 #[tauri::command(rename_all = "snake_case")]
 pub async fn products_list(state: State<'_, AppState>) -> Result<ProductList, AppError> {
-    Ok(state.desk().await?.products()?)
+    state.desk().await?.products()
 }
 
 /// `draft_save`: keeps the wizard's draft in the profile's drafts.
@@ -53,17 +50,17 @@ pub async fn draft_save(
     state: State<'_, AppState>,
     draft: WizardDraft,
 ) -> Result<DraftSaved, AppError> {
-    Ok(state.desk().await?.wizard_draft_save(&draft)?)
+    state.desk().await?.wizard_draft_save(&draft)
 }
 
 /// `draft_load`: the wizard's draft, if one was saved.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn draft_load(state: State<'_, AppState>) -> Result<DraftLoaded, AppError> {
-    Ok(state.desk().await?.wizard_draft_load()?)
+    state.desk().await?.wizard_draft_load()
 }
 
 /// `draft_discard`: forgets the wizard's draft.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn draft_discard(state: State<'_, AppState>) -> Result<(), AppError> {
-    Ok(state.desk().await?.wizard_draft_discard()?)
+    state.desk().await?.wizard_draft_discard()
 }
