@@ -11,6 +11,7 @@
 
 /** @typedef {import('./types/contract').Commands} Commands */
 /** @typedef {import('./types/contract').CommandName} CommandName */
+/** @template {CommandName} K @typedef {import('./types/contract').InvokeArgs<K>} InvokeArgs */
 /** @typedef {import('./types/contract').CommandError} CommandError */
 /** @typedef {import('./types/contract').Case} Case */
 /** @typedef {import('./types/contract').CasePatch} CasePatch */
@@ -36,23 +37,21 @@ function tauri() {
 }
 
 /**
- * Calls the Tauri command `command` with `args`; rejects with `{code, message}`.
- * @template {CommandName} K
- * @param {K} command
- * @param {Commands[K]['args']} [args]
- * @returns {Promise<Commands[K]['result']>}
+ * Calls the Tauri command `command` with its arguments object (none for commands without
+ * arguments); resolves to its result and rejects with `{code, message}`.
+ * @type {<K extends CommandName>(command: K, ...args: InvokeArgs<K>) => Promise<Commands[K]['result']>}
  */
-export async function invoke(command, args) {
+export const invoke = async (command, ...args) => {
   const core = tauri()?.core;
   if (!core || typeof core.invoke !== 'function') {
     throw { code: 'no_backend', message: 'window.__TAURI__ is not available' };
   }
   try {
-    return /** @type {Commands[K]['result']} */ (await core.invoke(command, args));
+    return /** @type {any} */ (await core.invoke(command, args[0]));
   } catch (error) {
     throw normaliseError(error);
   }
-}
+};
 
 /**
  * @param {unknown} error

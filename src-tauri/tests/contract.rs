@@ -185,7 +185,9 @@ fn render_types(list: &[Command], problems: &mut Vec<String>) -> String {
                 rust.join(", ")
             ));
         }
-        out.push_str(&variants[0].1);
+        // ts-rs leaves a space at the end of some lines; keep the file free of them.
+        let decl: Vec<&str> = variants[0].1.lines().map(str::trim_end).collect();
+        out.push_str(&decl.join("\n"));
         out.push_str("\n\n");
     }
     out.push_str(
@@ -203,7 +205,12 @@ fn render_types(list: &[Command], problems: &mut Vec<String>) -> String {
             (command.result.name)(cfg)
         ));
     }
-    out.push_str("}\n\n/** A command's name. */\nexport type CommandName = keyof Commands;\n");
+    out.push_str(
+        "}\n\n/** A command's name. */\nexport type CommandName = keyof Commands;\n\n\
+         /** What `invoke(name, …)` takes after the name: nothing for commands without arguments. */\n\
+         export type InvokeArgs<K extends CommandName> =\n  \
+         Commands[K]['args'] extends Record<string, never> ? [args?: Commands[K]['args']] : [args: Commands[K]['args']];\n",
+    );
     out
 }
 

@@ -7,39 +7,39 @@
 /**
  * An attachment's metadata; the content is at `GET /attachments/{id}`.
  */
-export type Attachment = { 
+export type Attachment = {
 /**
  * Attachment id.
  */
-id: string, 
+id: string,
 /**
  * Case it belongs to.
  */
-case_number: number, 
+case_number: number,
 /**
  * The comment it was attached to, if any.
  */
-comment_id: number | null, 
+comment_id: number | null,
 /**
  * File name as uploaded.
  */
-filename: string, 
+filename: string,
 /**
  * Media type as uploaded.
  */
-content_type: string, 
+content_type: string,
 /**
  * Size in bytes.
  */
-size: number, 
+size: number,
 /**
  * SHA-256 of the content, hex.
  */
-sha256: string, 
+sha256: string,
 /**
  * Uploaded by.
  */
-uploaded_by: UserRef, 
+uploaded_by: UserRef,
 /**
  * When.
  */
@@ -48,11 +48,11 @@ created_at: string, };
 /**
  * A text in both of the UI's languages.
  */
-export type BilingualText = { 
+export type BilingualText = {
 /**
  * English.
  */
-en: string, 
+en: string,
 /**
  * Simplified Chinese.
  */
@@ -61,19 +61,19 @@ en: string,
 /**
  * The serialised form of a calendar, validated on the way in.
  */
-export type CalendarSpec = { 
+export type CalendarSpec = {
 /**
  * IANA zone name.
  */
-time_zone: string, 
+time_zone: string,
 /**
  * Schedule in text form.
  */
-hours: string, 
+hours: string,
 /**
  * Local dates on which no interval starts.
  */
-holidays: Array<string>, 
+holidays: Array<string>,
 /**
  * Explicit business-day length in seconds; derived from the schedule when absent.
  */
@@ -82,23 +82,23 @@ day_length_seconds?: number | null, };
 /**
  * A recorded callback request.
  */
-export type Callback = { 
+export type Callback = {
 /**
  * Request id.
  */
-id: number, 
+id: number,
 /**
  * The case.
  */
-case_number: number, 
+case_number: number,
 /**
  * The windows.
  */
-windows: Array<Window>, 
+windows: Array<Window>,
 /**
  * Requested by.
  */
-requested_by: UserRef, 
+requested_by: UserRef,
 /**
  * When.
  */
@@ -107,95 +107,95 @@ created_at: string, };
 /**
  * A case.
  */
-export type Case = { 
+export type Case = {
 /**
  * Case number, unique on the server.
  */
-number: number, 
+number: number,
 /**
  * The organisation the case belongs to.
  */
-org_id: number, 
+org_id: number,
 /**
  * The type.
  */
-type: CaseType, 
+type: CaseType,
 /**
  * 1–4.
  */
-severity: Severity, 
+severity: Severity,
 /**
  * `production` or `non-production`.
  */
-environment: Environment, 
+environment: Environment,
 /**
  * Product.
  */
-product: string, 
+product: string,
 /**
  * Version.
  */
-version: string, 
+version: string,
 /**
  * Subject.
  */
-subject: string, 
+subject: string,
 /**
  * Situation (Markdown, as written).
  */
-situation: string, 
+situation: string,
 /**
  * Seriousness / impact (Markdown, as written).
  */
-impact: string, 
+impact: string,
 /**
  * `waiting-on-vendor`, `waiting-on-customer`, `solved` or `closed`.
  */
-status: CaseStatus, 
+status: CaseStatus,
 /**
  * Opened by.
  */
-opened_by: UserRef, 
+opened_by: UserRef,
 /**
  * When the case was created.
  */
-created_at: string, 
+created_at: string,
 /**
  * Last change (status, severity, comment).
  */
-updated_at: string, 
+updated_at: string,
 /**
  * The first public reply of an engineer.
  */
-first_response_at: string | null, 
+first_response_at: string | null,
 /**
  * The initial-response target, `null` where the contract has none.
  */
-target: Target | null, 
+target: Target | null,
 /**
  * When the initial response is due (from `casewatch-core`).
  */
-due_at: string | null, 
+due_at: string | null,
 /**
  * Best-effort expectation where there is no target.
  */
-best_effort: Target | null, 
+best_effort: Target | null,
 /**
  * The deadline at the time of the answer.
  */
-deadline: DeadlineStatus | null, 
+deadline: DeadlineStatus | null,
 /**
  * Assigned engineer.
  */
-assignee: UserRef | null, 
+assignee: UserRef | null,
 /**
  * CC e-mail addresses.
  */
-cc: Array<string>, 
+cc: Array<string>,
 /**
  * The maintenance window of a `maintenance-notice`.
  */
-maintenance_window: Window | null, 
+maintenance_window: Window | null,
 /**
  * Requested callback windows, latest request last.
  */
@@ -204,19 +204,19 @@ callback_windows: Array<Window>, };
 /**
  * The cases, their deadlines as of `as_of`, and the new cases still in the outbox.
  */
-export type CaseList = { 
+export type CaseList = {
 /**
  * The cases.
  */
-cases: Array<Case>, 
+cases: Array<Case>,
 /**
  * When the deadlines were computed.
  */
-as_of: string, 
+as_of: string,
 /**
  * Answered from the cache.
  */
-offline: boolean, 
+offline: boolean,
 /**
  * New cases still in the outbox (not yet acknowledged, or refused), oldest first.
  */
@@ -225,15 +225,15 @@ queued: Array<QueuedCase>, };
 /**
  * `PATCH /cases/{number}`: every field optional.
  */
-export type CasePatch = { 
+export type CasePatch = {
 /**
  * New severity; the response target is recomputed from the creation time (SPEC §3).
  */
-severity?: Severity | null, 
+severity?: Severity | null,
 /**
  * `solved` or `closed` (a closed case is final).
  */
-status?: CaseStatus | null, 
+status?: CaseStatus | null,
 /**
  * Replaces the CC list.
  */
@@ -252,23 +252,23 @@ export type CaseType = "problem" | "feature-request" | "how-to" | "account-chang
 /**
  * `case_get` answer.
  */
-export type CaseView = { 
+export type CaseView = {
 /**
  * The case.
  */
-case: Case, 
+case: Case,
 /**
  * Its thread, oldest first, replies still in the outbox last.
  */
-comments: Array<CommentView>, 
+comments: Array<CommentView>,
 /**
  * Its attachments.
  */
-attachments: Array<Attachment>, 
+attachments: Array<Attachment>,
 /**
  * When the deadline was computed.
  */
-as_of: string, 
+as_of: string,
 /**
  * Answered from the cache.
  */
@@ -278,35 +278,35 @@ offline: boolean, };
  * A comment as the UI shows it: the wire comment, its sanitised HTML, and whether it still
  * waits in the outbox.
  */
-export type CommentView = { 
+export type CommentView = {
 /**
  * The body rendered and sanitised.
  */
-body_html: string, 
+body_html: string,
 /**
  * Not yet acknowledged by the portal.
  */
-pending: boolean, 
+pending: boolean,
 /**
  * Comment id.
  */
-id: number, 
+id: number,
 /**
  * The case.
  */
-case_number: number, 
+case_number: number,
 /**
  * Who wrote it.
  */
-author: UserRef, 
+author: UserRef,
 /**
  * Markdown, as written.
  */
-body: string, 
+body: string,
 /**
  * When.
  */
-created_at: string, 
+created_at: string,
 /**
  * Files attached to it.
  */
@@ -315,23 +315,23 @@ attachments: Array<Attachment>, };
 /**
  * A support contact as the key contact manages them (`/org/contacts`).
  */
-export type Contact = { 
+export type Contact = {
 /**
  * Account id.
  */
-id: number, 
+id: number,
 /**
  * E-mail address.
  */
-email: string, 
+email: string,
 /**
  * Display name.
  */
-name: string, 
+name: string,
 /**
  * True for the key contact (who cannot be removed).
  */
-key_contact: boolean, 
+key_contact: boolean,
 /**
  * When the contact was registered.
  */
@@ -340,11 +340,11 @@ created_at: string, };
 /**
  * `POST /org/contacts` answer.
  */
-export type ContactCreated = { 
+export type ContactCreated = {
 /**
  * The new contact.
  */
-contact: Contact, 
+contact: Contact,
 /**
  * The generated password, shown once; `null` when the request gave one.
  */
@@ -353,7 +353,7 @@ initial_password: string | null, };
 /**
  * `GET /org/contacts`.
  */
-export type ContactList = { 
+export type ContactList = {
 /**
  * The organisation's current support contacts, key contact first.
  */
@@ -362,27 +362,27 @@ contacts: Array<Contact>, };
 /**
  * An organisation's support contract, without its calendar.
  */
-export type Contract = { 
+export type Contract = {
 /**
  * Where the product runs.
  */
-deployment: Deployment, 
+deployment: Deployment,
 /**
  * What was bought.
  */
-subscription: Subscription, 
+subscription: Subscription,
 /**
  * What that resolves to.
  */
-support_level: SupportLevel, 
+support_level: SupportLevel,
 /**
  * Self-managed gold, kept until the term ends.
  */
-legacy: boolean, 
+legacy: boolean,
 /**
  * Annual spend on commercial features and support for the project, in USD.
  */
-annual_spend_usd: number | null, 
+annual_spend_usd: number | null,
 /**
  * Break/fix only, or advisory as well.
  */
@@ -391,27 +391,27 @@ support_kind: SupportKind, };
 /**
  * The target and due time of a case created now.
  */
-export type DeadlinePreview = { 
+export type DeadlinePreview = {
 /**
  * 1–4.
  */
-severity: number, 
+severity: number,
 /**
  * The initial-response target, if the contract has one.
  */
-target: Target | null, 
+target: Target | null,
 /**
  * The best-effort expectation where there is no target.
  */
-best_effort: Target | null, 
+best_effort: Target | null,
 /**
  * When the first response falls due.
  */
-due_at: string | null, 
+due_at: string | null,
 /**
  * The same instant in the contract's time zone (RFC 3339 with offset).
  */
-due_local: string | null, 
+due_local: string | null,
 /**
  * The contract's time zone (IANA name).
  */
@@ -420,20 +420,20 @@ time_zone: string, };
 /**
  * A deadline seen at one instant.
  */
-export type DeadlineStatus = { 
+export type DeadlineStatus = {
 /**
  * Elapsed seconds until the deadline; negative once past.
  */
-remaining_seconds: number, 
+remaining_seconds: number,
 /**
  * Share of the target used so far (business time for business targets); above 1 once
  * past. Counted up to the first response once there is one.
  */
-fraction_elapsed: number, 
+fraction_elapsed: number,
 /**
  * True when the deadline passed without a first response.
  */
-breached: boolean, 
+breached: boolean,
 /**
  * True when the first public reply has come.
  */
@@ -447,31 +447,31 @@ export type Delivery = "sent" | "queued";
 /**
  * A demo account on the sign-in screen.
  */
-export type DemoAccount = { 
+export type DemoAccount = {
 /**
  * Sign-in e-mail address.
  */
-email: string, 
+email: string,
 /**
  * The contact's name.
  */
-name: string, 
+name: string,
 /**
  * The organisation's name.
  */
-organisation: string, 
+organisation: string,
 /**
  * The organisation's key contact.
  */
-key_contact: boolean, 
+key_contact: boolean,
 /**
  * `cloud` or `self-managed`.
  */
-deployment: Deployment, 
+deployment: Deployment,
 /**
  * The subscription.
  */
-subscription: Subscription, 
+subscription: Subscription,
 /**
  * What the account shows off.
  */
@@ -480,7 +480,7 @@ description: BilingualText, };
 /**
  * `demo_accounts` answer.
  */
-export type DemoAccounts = { 
+export type DemoAccounts = {
 /**
  * In the order the sign-in screen lists them.
  */
@@ -494,11 +494,11 @@ export type Deployment = "cloud" | "self-managed";
 /**
  * An error of a desk operation, serialised as `{code, message}`.
  */
-export type DeskError = { 
+export type DeskError = {
 /**
  * Stable machine-readable code in snake_case, e.g. `severity_not_allowed`.
  */
-code: string, 
+code: string,
 /**
  * Human-readable explanation (English), saying why and what to do instead.
  */
@@ -507,11 +507,11 @@ message: string, };
 /**
  * The wizard's draft, if one was saved.
  */
-export type DraftLoaded = { 
+export type DraftLoaded = {
 /**
  * The draft, `null` when there is none.
  */
-draft: WizardDraft | null, 
+draft: WizardDraft | null,
 /**
  * When it was saved.
  */
@@ -520,7 +520,7 @@ saved_at: string | null, };
 /**
  * When a draft was saved.
  */
-export type DraftSaved = { 
+export type DraftSaved = {
 /**
  * The moment of the save.
  */
@@ -529,31 +529,31 @@ saved_at: string, };
 /**
  * What a contract includes: the core's answer (SPEC §1–3, 6, 7).
  */
-export type Entitlements = { 
+export type Entitlements = {
 /**
  * The support level.
  */
-support_level: SupportLevel, 
+support_level: SupportLevel,
 /**
  * Severities the contract may file.
  */
-severities: Array<number>, 
+severities: Array<number>,
 /**
  * Whether scheduled phone callbacks are included.
  */
-phone_callback: boolean, 
+phone_callback: boolean,
 /**
  * `break-fix` or `advisory`.
  */
-support_kind: SupportKind, 
+support_kind: SupportKind,
 /**
  * Self-managed gold kept from an earlier contract.
  */
-legacy: boolean, 
+legacy: boolean,
 /**
  * Severity ("1".."4") → initial response target, `null` where there is none.
  */
-targets: { [key in string]: Target | null }, 
+targets: { [key in string]: Target | null },
 /**
  * The best-effort expectation where there are no targets (cloud limited).
  */
@@ -562,31 +562,31 @@ best_effort: Target | null, };
 /**
  * What a contract includes.
  */
-export type EntitlementsQuote = { 
+export type EntitlementsQuote = {
 /**
  * The support level.
  */
-support_level: SupportLevel, 
+support_level: SupportLevel,
 /**
  * Severities the contract may file.
  */
-severities: Array<number>, 
+severities: Array<number>,
 /**
  * Whether scheduled phone callbacks are included.
  */
-phone_callback: boolean, 
+phone_callback: boolean,
 /**
  * Break/fix or advisory.
  */
-support_kind: SupportKind, 
+support_kind: SupportKind,
 /**
  * Self-managed gold kept from an earlier contract.
  */
-legacy: boolean, 
+legacy: boolean,
 /**
  * Severity ("1".."4") → target, `null` where there is none.
  */
-targets: { [key in string]: Target | null }, 
+targets: { [key in string]: Target | null },
 /**
  * The best-effort expectation, where there are no targets.
  */
@@ -595,15 +595,15 @@ best_effort: Target | null, };
 /**
  * A question about what a contract includes.
  */
-export type EntitlementsRequest = { 
+export type EntitlementsRequest = {
 /**
  * `cloud` or `self-managed`.
  */
-deployment: string, 
+deployment: string,
 /**
  * The subscription.
  */
-subscription: string, 
+subscription: string,
 /**
  * Annual spend in USD, if known.
  */
@@ -617,15 +617,15 @@ export type Environment = "production" | "non-production";
 /**
  * What became of a filed case.
  */
-export type FilingOutcome = { 
+export type FilingOutcome = {
 /**
  * The outbox item's id.
  */
-outbox_id: string, 
+outbox_id: string,
 /**
  * `sent` or `queued`.
  */
-state: Delivery, 
+state: Delivery,
 /**
  * The case the portal created, its deadline computed now (`null` while queued).
  */
@@ -635,31 +635,31 @@ case: Case | null, };
  * Everything the new-case form needs to know to guide the user, as data: limits, choices and
  * the severity texts. The UI asks for it once instead of keeping copies.
  */
-export type FormRules = { 
+export type FormRules = {
 /**
  * [`SUBJECT_MAX`].
  */
-subject_max: number, 
+subject_max: number,
 /**
  * [`LINE_MAX`]: product and version.
  */
-line_max: number, 
+line_max: number,
 /**
  * [`TEXT_MAX`], in UTF-8 bytes: situation and impact.
  */
-text_max: number, 
+text_max: number,
 /**
  * Every case type, in the order the wizard offers them.
  */
-case_types: Array<CaseType>, 
+case_types: Array<CaseType>,
 /**
  * Every environment, production first.
  */
-environments: Array<Environment>, 
+environments: Array<Environment>,
 /**
  * [`IMPACT_REQUIRED`].
  */
-impact_required: boolean, 
+impact_required: boolean,
 /**
  * Every severity, most severe first. Which ones a contract may file is
  * [`crate::allowed_severities`]'s answer, not this list's.
@@ -669,43 +669,43 @@ severities: Array<SeverityText>, };
 /**
  * `kb_article` answer: the article with its body rendered and sanitised.
  */
-export type KbArticleView = { 
+export type KbArticleView = {
 /**
  * Stable id.
  */
-id: string, 
+id: string,
 /**
  * `en` or `zh-CN`.
  */
-locale: string, 
+locale: string,
 /**
  * Title.
  */
-title: string, 
+title: string,
 /**
  * `guide`, `faq` or `known-issue`.
  */
-kind: string, 
+kind: string,
 /**
  * Product the article is about (empty when unknown).
  */
-product: string, 
+product: string,
 /**
  * Product versions it applies to.
  */
-versions: Array<string>, 
+versions: Array<string>,
 /**
  * Free tags.
  */
-tags: Array<string>, 
+tags: Array<string>,
 /**
  * Last change (RFC 3339), as far as known.
  */
-updated_at: string | null, 
+updated_at: string | null,
 /**
  * The body as sanitised HTML.
  */
-body_html: string, 
+body_html: string,
 /**
  * The local index's plain-text copy (the portal could not be reached).
  */
@@ -714,35 +714,35 @@ offline_copy: boolean, };
 /**
  * One search hit: the API's `KbSearchHit` plus highlighted HTML (text and `<mark>` only).
  */
-export type KbHitView = { 
+export type KbHitView = {
 /**
  * Article id.
  */
-id: string, 
+id: string,
 /**
  * `en` or `zh-CN`.
  */
-locale: string, 
+locale: string,
 /**
  * Title, plain text.
  */
-title: string, 
+title: string,
 /**
  * `guide`, `faq` or `known-issue`.
  */
-kind: string, 
+kind: string,
 /**
  * Excerpt, plain text.
  */
-snippet: string, 
+snippet: string,
 /**
  * Relevance.
  */
-score: number, 
+score: number,
 /**
  * Excerpt as escaped text with `<mark>`.
  */
-snippet_html: string, 
+snippet_html: string,
 /**
  * Title as escaped text with `<mark>`.
  */
@@ -751,11 +751,11 @@ title_html: string, };
 /**
  * `kb_search` answer.
  */
-export type KbSearchView = { 
+export type KbSearchView = {
 /**
  * Best first.
  */
-hits: Array<KbHitView>, 
+hits: Array<KbHitView>,
 /**
  * The portal could not be reached at the last attempt (the local index answered).
  */
@@ -769,31 +769,31 @@ export type KbSyncState = "idle" | "syncing" | "error";
 /**
  * The knowledge-base sync's status.
  */
-export type KbSyncStatus = { 
+export type KbSyncStatus = {
 /**
  * `idle`, `syncing` or `error`.
  */
-state: KbSyncState, 
+state: KbSyncState,
 /**
  * Changes applied in the current (or last) run.
  */
-done: number, 
+done: number,
 /**
  * Changes known so far, `null` before the first page.
  */
-total: number | null, 
+total: number | null,
 /**
  * Articles in the local index.
  */
-article_count: number, 
+article_count: number,
 /**
  * When the last complete sync ended.
  */
-last_synced_at: string | null, 
+last_synced_at: string | null,
 /**
  * The portal could not be reached in the last run.
  */
-offline: boolean, 
+offline: boolean,
 /**
  * Why the last run failed.
  */
@@ -803,27 +803,27 @@ error: DeskError | null, };
  * `GET /me`: the caller, and for contacts their organisation, contract, calendar and
  * entitlements.
  */
-export type Me = { 
+export type Me = {
 /**
  * The caller.
  */
-user: User, 
+user: User,
 /**
  * The caller's organisation (`null` for engineers).
  */
-organisation: Organisation | null, 
+organisation: Organisation | null,
 /**
  * The organisation's contract.
  */
-contract: Contract | null, 
+contract: Contract | null,
 /**
  * The contract's business calendar: `{time_zone, hours, holidays, day_length_seconds?}`.
  */
-calendar: CalendarSpec | null, 
+calendar: CalendarSpec | null,
 /**
  * What the contract includes.
  */
-entitlements: Entitlements | null, 
+entitlements: Entitlements | null,
 /**
  * The vendor's community forum (SPEC §9), if the portal has one: for general discussion,
  * never for urgent or confidential issues.
@@ -833,43 +833,43 @@ community_url?: string | null, };
 /**
  * `POST /cases`.
  */
-export type NewCase = { 
+export type NewCase = {
 /**
  * `problem`, `feature-request`, `how-to`, `account-change` or `maintenance-notice`.
  */
-type: CaseType, 
+type: CaseType,
 /**
  * One line (at most 200 characters).
  */
-subject: string, 
+subject: string,
 /**
  * 1–4; checked against the contract (SPEC §2).
  */
-severity: Severity, 
+severity: Severity,
 /**
  * `production` or `non-production`.
  */
-environment: Environment, 
+environment: Environment,
 /**
  * Product name.
  */
-product: string, 
+product: string,
 /**
  * Product version.
  */
-version: string, 
+version: string,
 /**
  * The situation: direct description and observable symptoms (Markdown).
  */
-situation: string, 
+situation: string,
 /**
  * The seriousness: business impact in the wider context (Markdown).
  */
-impact: string, 
+impact: string,
 /**
  * The planned maintenance window; required for `maintenance-notice`, refused otherwise.
  */
-maintenance_window?: Window | null, 
+maintenance_window?: Window | null,
 /**
  * E-mail addresses to keep informed.
  */
@@ -878,15 +878,15 @@ cc: Array<string>, };
 /**
  * `POST /org/contacts`.
  */
-export type NewContact = { 
+export type NewContact = {
 /**
  * E-mail address (unique across the server).
  */
-email: string, 
+email: string,
 /**
  * Display name.
  */
-name: string, 
+name: string,
 /**
  * Initial password (at least 12 characters). When absent the server generates one and
  * returns it once in `initial_password`.
@@ -896,19 +896,19 @@ password?: string | null, };
 /**
  * A customer organisation.
  */
-export type Organisation = { 
+export type Organisation = {
 /**
  * Organisation id.
  */
-id: number, 
+id: number,
 /**
  * Short stable name, e.g. `acme`.
  */
-slug: string, 
+slug: string,
 /**
  * Display name.
  */
-name: string, 
+name: string,
 /**
  * True for demonstration organisations.
  */
@@ -922,7 +922,7 @@ export type OutboxState = "pending" | "sent" | "failed";
 /**
  * The suggestions, by product name.
  */
-export type ProductList = { 
+export type ProductList = {
 /**
  * Alphabetical.
  */
@@ -931,11 +931,11 @@ products: Array<ProductSuggestion>, };
 /**
  * A product with the versions cases named, newest first.
  */
-export type ProductSuggestion = { 
+export type ProductSuggestion = {
 /**
  * The product's name.
  */
-name: string, 
+name: string,
 /**
  * Its versions, in descending order.
  */
@@ -944,27 +944,27 @@ versions: Array<string>, };
 /**
  * A new case the outbox holds: what the user filed, and why it is not a case yet.
  */
-export type QueuedCase = { 
+export type QueuedCase = {
 /**
  * The outbox item's id.
  */
-outbox_id: string, 
+outbox_id: string,
 /**
  * `pending` (sent at the next attempt) or `failed` (the portal refused it).
  */
-state: OutboxState, 
+state: OutboxState,
 /**
  * The case as filed.
  */
-case: NewCase, 
+case: NewCase,
 /**
  * When it was filed.
  */
-queued_at: string, 
+queued_at: string,
 /**
  * Send attempts so far.
  */
-attempts: number, 
+attempts: number,
 /**
  * The last failure, with its code.
  */
@@ -973,15 +973,15 @@ last_error: DeskError | null, };
 /**
  * `case_reply` answer.
  */
-export type ReplyView = { 
+export type ReplyView = {
 /**
  * The outbox item's id.
  */
-outbox_id: string, 
+outbox_id: string,
 /**
  * `sent` or `queued`.
  */
-state: Delivery, 
+state: Delivery,
 /**
  * The comment as the portal stored it (or as queued).
  */
@@ -995,7 +995,7 @@ export type Role = "contact" | "engineer";
 /**
  * Where a downloaded attachment was saved.
  */
-export type SavedAttachment = { 
+export type SavedAttachment = {
 /**
  * The file's path.
  */
@@ -1004,19 +1004,19 @@ path: string, };
 /**
  * What one attempt to send the outbox did.
  */
-export type SendReport = { 
+export type SendReport = {
 /**
  * Items the portal acknowledged in this attempt.
  */
-sent: number, 
+sent: number,
 /**
  * Items the portal refused in this attempt (they stay, marked failed).
  */
-failed: number, 
+failed: number,
 /**
  * Items still waiting.
  */
-pending: number, 
+pending: number,
 /**
  * The portal could not be reached.
  */
@@ -1025,23 +1025,23 @@ offline: boolean, };
 /**
  * Signed in or not, and as whom: what a shell needs to pick its first screen.
  */
-export type SessionStatus = { 
+export type SessionStatus = {
 /**
  * A session exists.
  */
-signed_in: boolean, 
+signed_in: boolean,
 /**
  * Signed in to the embedded demo portal.
  */
-demo: boolean, 
+demo: boolean,
 /**
  * The portal of the session, else of the last sign-in.
  */
-portal_url: string | null, 
+portal_url: string | null,
 /**
  * The portal could not be reached at the last attempt.
  */
-offline: boolean, 
+offline: boolean,
 /**
  * The cached account.
  */
@@ -1050,19 +1050,19 @@ me: Me | null, };
 /**
  * `Settings` of the contract.
  */
-export type Settings = { 
+export type Settings = {
 /**
  * `en` or `zh-CN`.
  */
-language: string, 
+language: string,
 /**
  * Minutes before each initial-response deadline at which to notify.
  */
-alert_lead_minutes: Array<number>, 
+alert_lead_minutes: Array<number>,
 /**
  * Desktop notifications on or off.
  */
-notifications: boolean, 
+notifications: boolean,
 /**
  * The portal signed in to (or last signed in to).
  */
@@ -1076,23 +1076,23 @@ export type Severity = number;
 /**
  * One severity as the wizard offers it.
  */
-export type SeverityChoice = { 
+export type SeverityChoice = {
 /**
  * 1–4.
  */
-severity: number, 
+severity: number,
 /**
  * The contract may file it in this environment.
  */
-allowed: boolean, 
+allowed: boolean,
 /**
  * Why not, with the core's code.
  */
-refusal: DeskError | null, 
+refusal: DeskError | null,
 /**
  * The initial-response target.
  */
-target: Target | null, 
+target: Target | null,
 /**
  * The best-effort expectation where there is no target.
  */
@@ -1101,7 +1101,7 @@ best_effort: Target | null, };
 /**
  * Every severity, allowed or refused.
  */
-export type SeverityChoices = { 
+export type SeverityChoices = {
 /**
  * Most severe first.
  */
@@ -1110,15 +1110,15 @@ choices: Array<SeverityChoice>, };
 /**
  * One severity as the wizard presents it: its number, name and definition.
  */
-export type SeverityText = { 
+export type SeverityText = {
 /**
  * 1–4.
  */
-severity: Severity, 
+severity: Severity,
 /**
  * The short name ("Urgent", "紧急", …).
  */
-name: Texts, 
+name: Texts,
 /**
  * What the severity means.
  */
@@ -1127,27 +1127,27 @@ definition: Texts, };
 /**
  * The answer to a deadline question.
  */
-export type SlaQuote = { 
+export type SlaQuote = {
 /**
  * The contract's support level.
  */
-support_level: SupportLevel, 
+support_level: SupportLevel,
 /**
  * The severity asked about.
  */
-severity: number, 
+severity: number,
 /**
  * The initial-response target, or `null` where there is none.
  */
-target: Target | null, 
+target: Target | null,
 /**
  * Due instant in UTC (`…Z`), or `null`.
  */
-due: string | null, 
+due: string | null,
 /**
  * Due instant in the contract's zone with its offset, or `null`.
  */
-due_local: string | null, 
+due_local: string | null,
 /**
  * The best-effort expectation, where there is no target.
  */
@@ -1156,39 +1156,39 @@ best_effort: Target | null, };
 /**
  * A deadline question as typed by a person.
  */
-export type SlaRequest = { 
+export type SlaRequest = {
 /**
  * `cloud` or `self-managed`.
  */
-deployment: string, 
+deployment: string,
 /**
  * `standard`, `gold`, `platinum`, `enterprise` or `development`.
  */
-subscription: string, 
+subscription: string,
 /**
  * 1–4.
  */
-severity: number, 
+severity: number,
 /**
  * RFC 3339 instant the case is created.
  */
-created: string, 
+created: string,
 /**
  * IANA zone; UTC when absent.
  */
-tz: string | null, 
+tz: string | null,
 /**
  * Schedule text; `mon-fri 09:00-17:00` when absent.
  */
-hours: string | null, 
+hours: string | null,
 /**
  * `YYYY-MM-DD` local dates.
  */
-holidays: Array<string>, 
+holidays: Array<string>,
 /**
  * Explicit business-day length in hours.
  */
-day_length_hours: number | null, 
+day_length_hours: number | null,
 /**
  * `production` (default) or `non-production`.
  */
@@ -1197,19 +1197,19 @@ environment: string | null, };
 /**
  * A file waiting to be uploaded.
  */
-export type StagedAttachment = { 
+export type StagedAttachment = {
 /**
  * Local id.
  */
-staged_id: string, 
+staged_id: string,
 /**
  * The file's name.
  */
-filename: string, 
+filename: string,
 /**
  * Its media type.
  */
-content_type: string, 
+content_type: string,
 /**
  * Its size in bytes.
  */
@@ -1233,11 +1233,11 @@ export type SupportLevel = "limited" | "base" | "enhanced" | "premium" | "gold" 
 /**
  * A response target such as "4 hours, 24×7" or "1 business day".
  */
-export type Target = { 
+export type Target = {
 /**
  * How many units.
  */
-amount: number, 
+amount: number,
 /**
  * Which units.
  */
@@ -1251,11 +1251,11 @@ export type TargetUnit = "minutes" | "hours" | "business_hours" | "business_days
 /**
  * A text in the two languages every user-visible string exists in.
  */
-export type Texts = { 
+export type Texts = {
 /**
  * English.
  */
-en: string, 
+en: string,
 /**
  * Simplified Chinese.
  */
@@ -1264,27 +1264,27 @@ en: string,
 /**
  * An account.
  */
-export type User = { 
+export type User = {
 /**
  * Account id.
  */
-id: number, 
+id: number,
 /**
  * E-mail address, the login name.
  */
-email: string, 
+email: string,
 /**
  * Display name.
  */
-name: string, 
+name: string,
 /**
  * Contact or engineer.
  */
-role: Role, 
+role: Role,
 /**
  * True for the organisation's key contact.
  */
-key_contact: boolean, 
+key_contact: boolean,
 /**
  * The organisation of a contact; `null` for engineers.
  */
@@ -1293,15 +1293,15 @@ org_id: number | null, };
 /**
  * A short reference to an account, as shown on cases and comments.
  */
-export type UserRef = { 
+export type UserRef = {
 /**
  * Account id.
  */
-id: number, 
+id: number,
 /**
  * Display name.
  */
-name: string, 
+name: string,
 /**
  * Contact or engineer.
  */
@@ -1310,11 +1310,11 @@ role: Role, };
 /**
  * A time window (maintenance windows, callback windows), UTC instants.
  */
-export type Window = { 
+export type Window = {
 /**
  * Opens.
  */
-start: string, 
+start: string,
 /**
  * Closes.
  */
@@ -1323,11 +1323,11 @@ end: string, };
 /**
  * A callback window as typed in the wizard: local date-times, possibly incomplete.
  */
-export type WindowText = { 
+export type WindowText = {
 /**
  * Start, `YYYY-MM-DDTHH:MM` in the user's zone (may be empty).
  */
-start: string, 
+start: string,
 /**
  * End, same form.
  */
@@ -1337,59 +1337,59 @@ end: string, };
  * The wizard's draft as the UI stores it (`WizardDraft` of docs/app-commands.md). Every
  * field may be missing or empty: it is what the user typed so far.
  */
-export type WizardDraft = { 
+export type WizardDraft = {
 /**
  * The draft format's version (1).
  */
-version: number, 
+version: number,
 /**
  * The wizard step the user was on.
  */
-step: string, 
+step: string,
 /**
  * The case type.
  */
-type: string, 
+type: string,
 /**
  * The subject.
  */
-subject: string, 
+subject: string,
 /**
  * `production` or `non-production`.
  */
-environment: string, 
+environment: string,
 /**
  * The product.
  */
-product: string, 
+product: string,
 /**
  * The product's version.
  */
-product_version: string, 
+product_version: string,
 /**
  * 1–4, or none chosen yet.
  */
-severity: number | null, 
+severity: number | null,
 /**
  * The situation (Markdown).
  */
-situation: string, 
+situation: string,
 /**
  * The business impact (Markdown).
  */
-impact: string, 
+impact: string,
 /**
  * Maintenance window start, local date-time text.
  */
-maintenance_start: string, 
+maintenance_start: string,
 /**
  * Maintenance window end, local date-time text.
  */
-maintenance_end: string, 
+maintenance_end: string,
 /**
  * Callback windows typed so far.
  */
-callbacks: Array<WindowText>, 
+callbacks: Array<WindowText>,
 /**
  * Files staged for the case.
  */
@@ -1474,3 +1474,7 @@ export interface Commands {
 
 /** A command's name. */
 export type CommandName = keyof Commands;
+
+/** What `invoke(name, …)` takes after the name: nothing for commands without arguments. */
+export type InvokeArgs<K extends CommandName> =
+  Commands[K]['args'] extends Record<string, never> ? [args?: Commands[K]['args']] : [args: Commands[K]['args']];
