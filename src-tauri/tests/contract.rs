@@ -461,9 +461,13 @@ fn rust_signature(
             };
             // The attributes between the previous item's closing brace and this function.
             let item_start = text[..at].rfind("\n}").unwrap_or(0);
-            if !text[item_start..at].contains("tauri::command") {
+            let attributes = &text[item_start..at];
+            if !attributes.contains("tauri::command") {
                 continue;
             }
+            // Tauri expects camelCase keys unless the command says otherwise; the UI sends the
+            // parameter names as written.
+            let snake_case = attributes.contains("rename_all = \"snake_case\"");
             let open = at + needle.len();
             let mut depth = 1;
             let close = text[open..].char_indices().find_map(|(i, c)| {
@@ -483,7 +487,15 @@ fn rust_signature(
                         .iter()
                         .map(|w| w.trim_end_matches('<'))
                         .any(|w| t == w || t.starts_with(&format!("{w}<")));
-                    (!tauri_own).then(|| (n.trim().trim_start_matches("mut ").to_string(), t))
+                    (!tauri_own).then(|| {
+                        let name = n.trim().trim_start_matches("mut ");
+                        let key = if snake_case {
+                            name.to_string()
+                        } else {
+                            camel_case(name)
+                        };
+                        (key, t)
+                    })
                 })
                 .collect();
             let rest = &text[close + 1..];
@@ -505,6 +517,23 @@ fn rust_signature(
         }
     }
     None
+}
+
+/// `attachment_ids` → `attachmentIds`: the key Tauri expects by default.
+fn camel_case(name: &str) -> String {
+    let mut out = String::new();
+    let mut upper = false;
+    for c in name.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The list's arguments and result must be those of the Rust function the command runs.
@@ -529,7 +558,8 @@ fn check_signatures(list: &[Command], problems: &mut Vec<String>) {
         if listed != args {
             problems.push(format!(
                 "{}: src-tauri/contract/commands.rs lists the arguments ({}) but the Rust function \
-                 takes ({})",
+                 takes ({}) (keys as Tauri reads them: camelCase unless #[tauri::command(rename_all = \
+                 \"snake_case\")])",
                 command.name,
                 listed.iter().map(|(n, t)| format!("{n}: {t}")).collect::<Vec<_>>().join(", "),
                 args.iter().map(|(n, t)| format!("{n}: {t}")).collect::<Vec<_>>().join(", ")
@@ -660,6 +690,12 @@ fn rust_signatures_are_read_without_tauris_own_parameters() {
         ]
     );
     assert_eq!(result, "Callback");
+    // Without `rename_all = "snake_case"` Tauri reads camelCase keys.
+    let camel = "}\n#[tauri::command]\npub fn outbox_discard(outbox_id: String) {\n}\n";
+    let sources = vec![(PathBuf::from("z.rs"), camel.to_string())];
+    let (args, result) = rust_signature(&sources, "outbox_discard").expect("found");
+    assert_eq!(args, vec![("outboxId".to_string(), "String".to_string())]);
+    assert_eq!(result, "()");
     // A function without `#[tauri::command]` is not a command.
     let helper = "}\npub fn case_callback(number: i64) -> u8 {\n}\n";
     let sources = vec![(PathBuf::from("y.rs"), helper.to_string())];
