@@ -43,6 +43,23 @@ fn home(root: &Path) -> Home {
     home
 }
 
+/// A demo portal on loopback over a temporary data directory.
+async fn portal() -> (tempfile::TempDir, RunningServer) {
+    let data = tempfile::tempdir().unwrap();
+    let server = serve(data.path(), ([127, 0, 0, 1], 0).into()).await;
+    (data, server)
+}
+
+/// A desk signed in to `server` as `account`, in its own temporary directories.
+async fn signed_in(server: &RunningServer, account: &str) -> (tempfile::TempDir, Home, Desk) {
+    let root = tempfile::tempdir().unwrap();
+    let home = home(root.path());
+    let desk = Desk::sign_in(&home, &server.base_url(), account, PASSWORD)
+        .await
+        .expect("a demo contact signs in");
+    (root, home, desk)
+}
+
 fn new_case(subject: &str) -> NewCase {
     CaseForm {
         case_type: "problem".into(),
@@ -65,6 +82,16 @@ fn filing(case: NewCase) -> FilingRequest {
         attachment_ids: vec![],
         callback_windows: vec![],
     }
+}
+
+/// True when the desk's cache holds a case with `subject` (no network).
+fn is_cached(desk: &Desk, subject: &str) -> bool {
+    desk.session
+        .cache
+        .cases(None)
+        .unwrap()
+        .iter()
+        .any(|c| c.subject == subject)
 }
 
 async fn count_cases(desk: &Desk, subject: &str) -> usize {
@@ -123,13 +150,8 @@ async fn signing_in_explains_each_refusal_and_restores_the_session() {
 
 #[tokio::test]
 async fn a_filed_case_is_sent_with_its_deadline_and_its_thread_goes_on() {
-    let data = tempfile::tempdir().unwrap();
-    let server = serve(data.path(), ([127, 0, 0, 1], 0).into()).await;
-    let root = tempfile::tempdir().unwrap();
-    let home = home(root.path());
-    let desk = Desk::sign_in(&home, &server.base_url(), ACME_ADMIN, PASSWORD)
-        .await
-        .unwrap();
+    let (_data, server) = portal().await;
+    let (_root, _home, desk) = signed_in(&server, ACME_ADMIN).await;
 
     // A refusal by the core leaves nothing behind.
     let mut bad = new_case("Dev question");
@@ -257,13 +279,7 @@ async fn a_case_filed_offline_is_queued_and_sent_once_by_the_next_refresh() {
     assert!(!report.offline);
     assert!(report.error.is_none(), "{:?}", report.error);
     assert!(desk.queued_cases().unwrap().is_empty());
-    assert!(desk
-        .session
-        .cache
-        .cases(None)
-        .unwrap()
-        .iter()
-        .any(|c| c.subject == subject));
+    assert!(is_cached(&desk, subject));
     desk.refresh_once().await;
     assert_eq!(count_cases(&desk, subject).await, 1, "exactly one case");
     server.shutdown().await.unwrap();
@@ -271,13 +287,8 @@ async fn a_case_filed_offline_is_queued_and_sent_once_by_the_next_refresh() {
 
 #[tokio::test]
 async fn the_wizard_draft_comes_back_as_typed_and_is_a_draft_for_both_shells() {
-    let data = tempfile::tempdir().unwrap();
-    let server = serve(data.path(), ([127, 0, 0, 1], 0).into()).await;
-    let root = tempfile::tempdir().unwrap();
-    let home = home(root.path());
-    let desk = Desk::sign_in(&home, &server.base_url(), ACME_ADMIN, PASSWORD)
-        .await
-        .unwrap();
+    let (_data, server) = portal().await;
+    let (_root, _home, desk) = signed_in(&server, ACME_ADMIN).await;
     assert_eq!(desk.wizard_draft_load().unwrap().draft, None);
 
     let draft = WizardDraft {
@@ -339,12 +350,8 @@ async fn the_wizard_draft_comes_back_as_typed_and_is_a_draft_for_both_shells() {
 
 #[tokio::test]
 async fn refresh_once_brings_in_what_a_colleague_filed_and_says_it_changed() {
-    let data = tempfile::tempdir().unwrap();
-    let server = serve(data.path(), ([127, 0, 0, 1], 0).into()).await;
-    let root = tempfile::tempdir().unwrap();
-    let desk = Desk::sign_in(&home(root.path()), &server.base_url(), ACME_ADMIN, PASSWORD)
-        .await
-        .unwrap();
+    let (_data, server) = portal().await;
+    let (_root, _home, desk) = signed_in(&server, ACME_ADMIN).await;
     let first = desk.refresh_once().await;
     assert!(first.synced && !first.offline && first.error.is_none());
     assert!(!first.changed, "nothing to compare with yet");
@@ -355,37 +362,17 @@ async fn refresh_once_brings_in_what_a_colleague_filed_and_says_it_changed() {
     let quiet = desk.refresh_once().await;
     assert!(!quiet.changed);
 
-    let other_root = tempfile::tempdir().unwrap();
-    let colleague = Desk::sign_in(
-        &home(other_root.path()),
-        &server.base_url(),
-        ACME_OPS,
-        PASSWORD,
-    )
-    .await
-    .unwrap();
+    let (_other_root, _, colleague) = signed_in(&server, ACME_OPS).await;
     let subject = "Filed by a colleague";
     colleague
         .file_case(filing(new_case(subject)))
         .await
         .unwrap();
 
-    assert!(!desk
-        .session
-        .cache
-        .cases(None)
-        .unwrap()
-        .iter()
-        .any(|c| c.subject == subject));
+    assert!(!is_cached(&desk, subject));
     let report = desk.refresh_once().await;
     assert!(report.changed, "the new case changes what the screens show");
-    assert!(desk
-        .session
-        .cache
-        .cases(None)
-        .unwrap()
-        .iter()
-        .any(|c| c.subject == subject));
+    assert!(is_cached(&desk, subject));
     server.shutdown().await.unwrap();
 }
 
@@ -395,12 +382,8 @@ async fn the_refresher_shows_each_pass_and_ends_when_the_desk_is_closed() {
     use casewatch_client::AlertEvent;
     use std::ops::ControlFlow;
 
-    let data = tempfile::tempdir().unwrap();
-    let server = serve(data.path(), ([127, 0, 0, 1], 0).into()).await;
-    let root = tempfile::tempdir().unwrap();
-    let desk = Desk::sign_in(&home(root.path()), &server.base_url(), ACME_ADMIN, PASSWORD)
-        .await
-        .unwrap();
+    let (_data, server) = portal().await;
+    let (_root, _home, desk) = signed_in(&server, ACME_ADMIN).await;
     let desk = Arc::new(desk);
 
     // The watcher knows the cases once a pass has seen them; then an engineer answers one.

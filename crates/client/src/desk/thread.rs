@@ -173,18 +173,9 @@ impl Desk {
                 "the portal cannot be reached and no cases are cached yet",
             ));
         }
-        let now = Utc::now();
-        let me = self.me()?;
-        let cases = cached
-            .into_iter()
-            .filter(|c| include_closed || c.status.is_open())
-            .map(|c| with_deadline(me.as_ref(), c, now))
-            .collect();
         Ok(CaseList {
-            cases,
-            as_of: now,
             offline: synced.is_none(),
-            queued: self.queued_cases()?,
+            ..self.cached_cases(include_closed)?
         })
     }
 
