@@ -34,10 +34,12 @@
 //! - [`filing`]: file a new case (check with the core → draft → outbox → send → attachments →
 //!   callback request → deadline), send or discard what waits in the outbox;
 //! - [`thread`]: the case list, one case with its thread, replies, severity and status
-//!   changes, callbacks;
+//!   changes, callbacks; [`cached_cases`]: the list from the cache alone;
 //! - [`refresh`]: refresh once (outbox, cases, watcher) and the one [`refresh::Refresher`]
 //!   loop that both the app's background task and `casewatch watch` run;
 //! - [`drafts`]: the wizard's draft, kept in the drafts table for both shells;
+//!   [`saved_drafts`]: every saved draft, listed, sent or discarded (the command line's
+//!   `drafts`);
 //! - [`kb`]: knowledge-base search, articles, sync and its status;
 //! - [`contacts`]: the organisation's support contacts;
 //! - [`attachments`]: files staged before the case or reply that carries them;
