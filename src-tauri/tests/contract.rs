@@ -185,9 +185,7 @@ fn render_types(list: &[Command], problems: &mut Vec<String>) -> String {
                 rust.join(", ")
             ));
         }
-        // ts-rs leaves a space at the end of some lines; keep the file free of them.
-        let decl: Vec<&str> = variants[0].1.lines().map(str::trim_end).collect();
-        out.push_str(&decl.join("\n"));
+        out.push_str(&layout(&variants[0].1));
         out.push_str("\n\n");
     }
     out.push_str(
@@ -212,6 +210,30 @@ fn render_types(list: &[Command], problems: &mut Vec<String>) -> String {
          Commands[K]['args'] extends Record<string, never> ? [args?: Commands[K]['args']] : [args: Commands[K]['args']];\n",
     );
     out
+}
+
+/// Lays out a ts-rs declaration for reading (whitespace only: ts-rs writes the fields of an
+/// object type flush left, with trailing spaces and the closing brace on the last field's line).
+fn layout(decl: &str) -> String {
+    let lines: Vec<&str> = decl.lines().map(str::trim_end).collect();
+    // The type's own doc comment comes first; the declaration starts at `export`.
+    let Some(start) = lines.iter().position(|l| l.starts_with("export ")) else {
+        return lines.join("\n");
+    };
+    if start + 1 == lines.len() || !lines[start].ends_with('{') {
+        return lines.join("\n");
+    }
+    let mut out: Vec<String> = lines[..=start].iter().map(|l| l.to_string()).collect();
+    for line in &lines[start + 1..] {
+        match line.strip_suffix(" };") {
+            Some(last) => {
+                out.push(format!("  {last}"));
+                out.push("};".to_string());
+            }
+            None => out.push(format!("  {line}")),
+        }
+    }
+    out.join("\n")
 }
 
 fn args_ts(args: &Args, cfg: &Config) -> String {
@@ -721,5 +743,18 @@ fn the_mock_and_the_ui_are_read_for_their_command_names() {
             .into_iter()
             .map(String::from)
             .collect()
+    );
+}
+
+#[test]
+fn declarations_are_laid_out_without_changing_them() {
+    let decl = "/**\n * A pair.\n */\nexport type Pair = { \n/**\n * Left.\n */\na: string, \nb: number, };";
+    assert_eq!(
+        layout(decl),
+        "/**\n * A pair.\n */\nexport type Pair = {\n  /**\n   * Left.\n   */\n  a: string,\n  b: number,\n};"
+    );
+    assert_eq!(
+        layout("export type Unit = \"a\" | \"b\";"),
+        "export type Unit = \"a\" | \"b\";"
     );
 }

@@ -8,236 +8,243 @@
  * An attachment's metadata; the content is at `GET /attachments/{id}`.
  */
 export type Attachment = {
-/**
- * Attachment id.
- */
-id: string,
-/**
- * Case it belongs to.
- */
-case_number: number,
-/**
- * The comment it was attached to, if any.
- */
-comment_id: number | null,
-/**
- * File name as uploaded.
- */
-filename: string,
-/**
- * Media type as uploaded.
- */
-content_type: string,
-/**
- * Size in bytes.
- */
-size: number,
-/**
- * SHA-256 of the content, hex.
- */
-sha256: string,
-/**
- * Uploaded by.
- */
-uploaded_by: UserRef,
-/**
- * When.
- */
-created_at: string, };
+  /**
+   * Attachment id.
+   */
+  id: string,
+  /**
+   * Case it belongs to.
+   */
+  case_number: number,
+  /**
+   * The comment it was attached to, if any.
+   */
+  comment_id: number | null,
+  /**
+   * File name as uploaded.
+   */
+  filename: string,
+  /**
+   * Media type as uploaded.
+   */
+  content_type: string,
+  /**
+   * Size in bytes.
+   */
+  size: number,
+  /**
+   * SHA-256 of the content, hex.
+   */
+  sha256: string,
+  /**
+   * Uploaded by.
+   */
+  uploaded_by: UserRef,
+  /**
+   * When.
+   */
+  created_at: string,
+};
 
 /**
  * A text in both of the UI's languages.
  */
 export type BilingualText = {
-/**
- * English.
- */
-en: string,
-/**
- * Simplified Chinese.
- */
-"zh-CN": string, };
+  /**
+   * English.
+   */
+  en: string,
+  /**
+   * Simplified Chinese.
+   */
+  "zh-CN": string,
+};
 
 /**
  * The serialised form of a calendar, validated on the way in.
  */
 export type CalendarSpec = {
-/**
- * IANA zone name.
- */
-time_zone: string,
-/**
- * Schedule in text form.
- */
-hours: string,
-/**
- * Local dates on which no interval starts.
- */
-holidays: Array<string>,
-/**
- * Explicit business-day length in seconds; derived from the schedule when absent.
- */
-day_length_seconds?: number | null, };
+  /**
+   * IANA zone name.
+   */
+  time_zone: string,
+  /**
+   * Schedule in text form.
+   */
+  hours: string,
+  /**
+   * Local dates on which no interval starts.
+   */
+  holidays: Array<string>,
+  /**
+   * Explicit business-day length in seconds; derived from the schedule when absent.
+   */
+  day_length_seconds?: number | null,
+};
 
 /**
  * A recorded callback request.
  */
 export type Callback = {
-/**
- * Request id.
- */
-id: number,
-/**
- * The case.
- */
-case_number: number,
-/**
- * The windows.
- */
-windows: Array<Window>,
-/**
- * Requested by.
- */
-requested_by: UserRef,
-/**
- * When.
- */
-created_at: string, };
+  /**
+   * Request id.
+   */
+  id: number,
+  /**
+   * The case.
+   */
+  case_number: number,
+  /**
+   * The windows.
+   */
+  windows: Array<Window>,
+  /**
+   * Requested by.
+   */
+  requested_by: UserRef,
+  /**
+   * When.
+   */
+  created_at: string,
+};
 
 /**
  * A case.
  */
 export type Case = {
-/**
- * Case number, unique on the server.
- */
-number: number,
-/**
- * The organisation the case belongs to.
- */
-org_id: number,
-/**
- * The type.
- */
-type: CaseType,
-/**
- * 1–4.
- */
-severity: Severity,
-/**
- * `production` or `non-production`.
- */
-environment: Environment,
-/**
- * Product.
- */
-product: string,
-/**
- * Version.
- */
-version: string,
-/**
- * Subject.
- */
-subject: string,
-/**
- * Situation (Markdown, as written).
- */
-situation: string,
-/**
- * Seriousness / impact (Markdown, as written).
- */
-impact: string,
-/**
- * `waiting-on-vendor`, `waiting-on-customer`, `solved` or `closed`.
- */
-status: CaseStatus,
-/**
- * Opened by.
- */
-opened_by: UserRef,
-/**
- * When the case was created.
- */
-created_at: string,
-/**
- * Last change (status, severity, comment).
- */
-updated_at: string,
-/**
- * The first public reply of an engineer.
- */
-first_response_at: string | null,
-/**
- * The initial-response target, `null` where the contract has none.
- */
-target: Target | null,
-/**
- * When the initial response is due (from `casewatch-core`).
- */
-due_at: string | null,
-/**
- * Best-effort expectation where there is no target.
- */
-best_effort: Target | null,
-/**
- * The deadline at the time of the answer.
- */
-deadline: DeadlineStatus | null,
-/**
- * Assigned engineer.
- */
-assignee: UserRef | null,
-/**
- * CC e-mail addresses.
- */
-cc: Array<string>,
-/**
- * The maintenance window of a `maintenance-notice`.
- */
-maintenance_window: Window | null,
-/**
- * Requested callback windows, latest request last.
- */
-callback_windows: Array<Window>, };
+  /**
+   * Case number, unique on the server.
+   */
+  number: number,
+  /**
+   * The organisation the case belongs to.
+   */
+  org_id: number,
+  /**
+   * The type.
+   */
+  type: CaseType,
+  /**
+   * 1–4.
+   */
+  severity: Severity,
+  /**
+   * `production` or `non-production`.
+   */
+  environment: Environment,
+  /**
+   * Product.
+   */
+  product: string,
+  /**
+   * Version.
+   */
+  version: string,
+  /**
+   * Subject.
+   */
+  subject: string,
+  /**
+   * Situation (Markdown, as written).
+   */
+  situation: string,
+  /**
+   * Seriousness / impact (Markdown, as written).
+   */
+  impact: string,
+  /**
+   * `waiting-on-vendor`, `waiting-on-customer`, `solved` or `closed`.
+   */
+  status: CaseStatus,
+  /**
+   * Opened by.
+   */
+  opened_by: UserRef,
+  /**
+   * When the case was created.
+   */
+  created_at: string,
+  /**
+   * Last change (status, severity, comment).
+   */
+  updated_at: string,
+  /**
+   * The first public reply of an engineer.
+   */
+  first_response_at: string | null,
+  /**
+   * The initial-response target, `null` where the contract has none.
+   */
+  target: Target | null,
+  /**
+   * When the initial response is due (from `casewatch-core`).
+   */
+  due_at: string | null,
+  /**
+   * Best-effort expectation where there is no target.
+   */
+  best_effort: Target | null,
+  /**
+   * The deadline at the time of the answer.
+   */
+  deadline: DeadlineStatus | null,
+  /**
+   * Assigned engineer.
+   */
+  assignee: UserRef | null,
+  /**
+   * CC e-mail addresses.
+   */
+  cc: Array<string>,
+  /**
+   * The maintenance window of a `maintenance-notice`.
+   */
+  maintenance_window: Window | null,
+  /**
+   * Requested callback windows, latest request last.
+   */
+  callback_windows: Array<Window>,
+};
 
 /**
  * The cases, their deadlines as of `as_of`, and the new cases still in the outbox.
  */
 export type CaseList = {
-/**
- * The cases.
- */
-cases: Array<Case>,
-/**
- * When the deadlines were computed.
- */
-as_of: string,
-/**
- * Answered from the cache.
- */
-offline: boolean,
-/**
- * New cases still in the outbox (not yet acknowledged, or refused), oldest first.
- */
-queued: Array<QueuedCase>, };
+  /**
+   * The cases.
+   */
+  cases: Array<Case>,
+  /**
+   * When the deadlines were computed.
+   */
+  as_of: string,
+  /**
+   * Answered from the cache.
+   */
+  offline: boolean,
+  /**
+   * New cases still in the outbox (not yet acknowledged, or refused), oldest first.
+   */
+  queued: Array<QueuedCase>,
+};
 
 /**
  * `PATCH /cases/{number}`: every field optional.
  */
 export type CasePatch = {
-/**
- * New severity; the response target is recomputed from the creation time (SPEC §3).
- */
-severity?: Severity | null,
-/**
- * `solved` or `closed` (a closed case is final).
- */
-status?: CaseStatus | null,
-/**
- * Replaces the CC list.
- */
-cc?: Array<string> | null, };
+  /**
+   * New severity; the response target is recomputed from the creation time (SPEC §3).
+   */
+  severity?: Severity | null,
+  /**
+   * `solved` or `closed` (a closed case is final).
+   */
+  status?: CaseStatus | null,
+  /**
+   * Replaces the CC list.
+   */
+  cc?: Array<string> | null,
+};
 
 /**
  * A case's status as the customer sees it.
@@ -253,191 +260,199 @@ export type CaseType = "problem" | "feature-request" | "how-to" | "account-chang
  * `case_get` answer.
  */
 export type CaseView = {
-/**
- * The case.
- */
-case: Case,
-/**
- * Its thread, oldest first, replies still in the outbox last.
- */
-comments: Array<CommentView>,
-/**
- * Its attachments.
- */
-attachments: Array<Attachment>,
-/**
- * When the deadline was computed.
- */
-as_of: string,
-/**
- * Answered from the cache.
- */
-offline: boolean, };
+  /**
+   * The case.
+   */
+  case: Case,
+  /**
+   * Its thread, oldest first, replies still in the outbox last.
+   */
+  comments: Array<CommentView>,
+  /**
+   * Its attachments.
+   */
+  attachments: Array<Attachment>,
+  /**
+   * When the deadline was computed.
+   */
+  as_of: string,
+  /**
+   * Answered from the cache.
+   */
+  offline: boolean,
+};
 
 /**
  * A comment as the UI shows it: the wire comment, its sanitised HTML, and whether it still
  * waits in the outbox.
  */
 export type CommentView = {
-/**
- * The body rendered and sanitised.
- */
-body_html: string,
-/**
- * Not yet acknowledged by the portal.
- */
-pending: boolean,
-/**
- * Comment id.
- */
-id: number,
-/**
- * The case.
- */
-case_number: number,
-/**
- * Who wrote it.
- */
-author: UserRef,
-/**
- * Markdown, as written.
- */
-body: string,
-/**
- * When.
- */
-created_at: string,
-/**
- * Files attached to it.
- */
-attachments: Array<Attachment>, };
+  /**
+   * The body rendered and sanitised.
+   */
+  body_html: string,
+  /**
+   * Not yet acknowledged by the portal.
+   */
+  pending: boolean,
+  /**
+   * Comment id.
+   */
+  id: number,
+  /**
+   * The case.
+   */
+  case_number: number,
+  /**
+   * Who wrote it.
+   */
+  author: UserRef,
+  /**
+   * Markdown, as written.
+   */
+  body: string,
+  /**
+   * When.
+   */
+  created_at: string,
+  /**
+   * Files attached to it.
+   */
+  attachments: Array<Attachment>,
+};
 
 /**
  * A support contact as the key contact manages them (`/org/contacts`).
  */
 export type Contact = {
-/**
- * Account id.
- */
-id: number,
-/**
- * E-mail address.
- */
-email: string,
-/**
- * Display name.
- */
-name: string,
-/**
- * True for the key contact (who cannot be removed).
- */
-key_contact: boolean,
-/**
- * When the contact was registered.
- */
-created_at: string, };
+  /**
+   * Account id.
+   */
+  id: number,
+  /**
+   * E-mail address.
+   */
+  email: string,
+  /**
+   * Display name.
+   */
+  name: string,
+  /**
+   * True for the key contact (who cannot be removed).
+   */
+  key_contact: boolean,
+  /**
+   * When the contact was registered.
+   */
+  created_at: string,
+};
 
 /**
  * `POST /org/contacts` answer.
  */
 export type ContactCreated = {
-/**
- * The new contact.
- */
-contact: Contact,
-/**
- * The generated password, shown once; `null` when the request gave one.
- */
-initial_password: string | null, };
+  /**
+   * The new contact.
+   */
+  contact: Contact,
+  /**
+   * The generated password, shown once; `null` when the request gave one.
+   */
+  initial_password: string | null,
+};
 
 /**
  * `GET /org/contacts`.
  */
 export type ContactList = {
-/**
- * The organisation's current support contacts, key contact first.
- */
-contacts: Array<Contact>, };
+  /**
+   * The organisation's current support contacts, key contact first.
+   */
+  contacts: Array<Contact>,
+};
 
 /**
  * An organisation's support contract, without its calendar.
  */
 export type Contract = {
-/**
- * Where the product runs.
- */
-deployment: Deployment,
-/**
- * What was bought.
- */
-subscription: Subscription,
-/**
- * What that resolves to.
- */
-support_level: SupportLevel,
-/**
- * Self-managed gold, kept until the term ends.
- */
-legacy: boolean,
-/**
- * Annual spend on commercial features and support for the project, in USD.
- */
-annual_spend_usd: number | null,
-/**
- * Break/fix only, or advisory as well.
- */
-support_kind: SupportKind, };
+  /**
+   * Where the product runs.
+   */
+  deployment: Deployment,
+  /**
+   * What was bought.
+   */
+  subscription: Subscription,
+  /**
+   * What that resolves to.
+   */
+  support_level: SupportLevel,
+  /**
+   * Self-managed gold, kept until the term ends.
+   */
+  legacy: boolean,
+  /**
+   * Annual spend on commercial features and support for the project, in USD.
+   */
+  annual_spend_usd: number | null,
+  /**
+   * Break/fix only, or advisory as well.
+   */
+  support_kind: SupportKind,
+};
 
 /**
  * The target and due time of a case created now.
  */
 export type DeadlinePreview = {
-/**
- * 1–4.
- */
-severity: number,
-/**
- * The initial-response target, if the contract has one.
- */
-target: Target | null,
-/**
- * The best-effort expectation where there is no target.
- */
-best_effort: Target | null,
-/**
- * When the first response falls due.
- */
-due_at: string | null,
-/**
- * The same instant in the contract's time zone (RFC 3339 with offset).
- */
-due_local: string | null,
-/**
- * The contract's time zone (IANA name).
- */
-time_zone: string, };
+  /**
+   * 1–4.
+   */
+  severity: number,
+  /**
+   * The initial-response target, if the contract has one.
+   */
+  target: Target | null,
+  /**
+   * The best-effort expectation where there is no target.
+   */
+  best_effort: Target | null,
+  /**
+   * When the first response falls due.
+   */
+  due_at: string | null,
+  /**
+   * The same instant in the contract's time zone (RFC 3339 with offset).
+   */
+  due_local: string | null,
+  /**
+   * The contract's time zone (IANA name).
+   */
+  time_zone: string,
+};
 
 /**
  * A deadline seen at one instant.
  */
 export type DeadlineStatus = {
-/**
- * Elapsed seconds until the deadline; negative once past.
- */
-remaining_seconds: number,
-/**
- * Share of the target used so far (business time for business targets); above 1 once
- * past. Counted up to the first response once there is one.
- */
-fraction_elapsed: number,
-/**
- * True when the deadline passed without a first response.
- */
-breached: boolean,
-/**
- * True when the first public reply has come.
- */
-responded: boolean, };
+  /**
+   * Elapsed seconds until the deadline; negative once past.
+   */
+  remaining_seconds: number,
+  /**
+   * Share of the target used so far (business time for business targets); above 1 once
+   * past. Counted up to the first response once there is one.
+   */
+  fraction_elapsed: number,
+  /**
+   * True when the deadline passed without a first response.
+   */
+  breached: boolean,
+  /**
+   * True when the first public reply has come.
+   */
+  responded: boolean,
+};
 
 /**
  * Whether something the user wrote reached the portal or waits in the outbox.
@@ -448,43 +463,45 @@ export type Delivery = "sent" | "queued";
  * A demo account on the sign-in screen.
  */
 export type DemoAccount = {
-/**
- * Sign-in e-mail address.
- */
-email: string,
-/**
- * The contact's name.
- */
-name: string,
-/**
- * The organisation's name.
- */
-organisation: string,
-/**
- * The organisation's key contact.
- */
-key_contact: boolean,
-/**
- * `cloud` or `self-managed`.
- */
-deployment: Deployment,
-/**
- * The subscription.
- */
-subscription: Subscription,
-/**
- * What the account shows off.
- */
-description: BilingualText, };
+  /**
+   * Sign-in e-mail address.
+   */
+  email: string,
+  /**
+   * The contact's name.
+   */
+  name: string,
+  /**
+   * The organisation's name.
+   */
+  organisation: string,
+  /**
+   * The organisation's key contact.
+   */
+  key_contact: boolean,
+  /**
+   * `cloud` or `self-managed`.
+   */
+  deployment: Deployment,
+  /**
+   * The subscription.
+   */
+  subscription: Subscription,
+  /**
+   * What the account shows off.
+   */
+  description: BilingualText,
+};
 
 /**
  * `demo_accounts` answer.
  */
 export type DemoAccounts = {
-/**
- * In the order the sign-in screen lists them.
- */
-accounts: Array<DemoAccount>, };
+  /**
+   * In the order the sign-in screen lists them.
+   */
+  accounts: Array<DemoAccount>,
+};
 
 /**
  * Where the customer runs the product.
@@ -495,119 +512,125 @@ export type Deployment = "cloud" | "self-managed";
  * An error of a desk operation, serialised as `{code, message}`.
  */
 export type DeskError = {
-/**
- * Stable machine-readable code in snake_case, e.g. `severity_not_allowed`.
- */
-code: string,
-/**
- * Human-readable explanation (English), saying why and what to do instead.
- */
-message: string, };
+  /**
+   * Stable machine-readable code in snake_case, e.g. `severity_not_allowed`.
+   */
+  code: string,
+  /**
+   * Human-readable explanation (English), saying why and what to do instead.
+   */
+  message: string,
+};
 
 /**
  * The wizard's draft, if one was saved.
  */
 export type DraftLoaded = {
-/**
- * The draft, `null` when there is none.
- */
-draft: WizardDraft | null,
-/**
- * When it was saved.
- */
-saved_at: string | null, };
+  /**
+   * The draft, `null` when there is none.
+   */
+  draft: WizardDraft | null,
+  /**
+   * When it was saved.
+   */
+  saved_at: string | null,
+};
 
 /**
  * When a draft was saved.
  */
 export type DraftSaved = {
-/**
- * The moment of the save.
- */
-saved_at: string, };
+  /**
+   * The moment of the save.
+   */
+  saved_at: string,
+};
 
 /**
  * What a contract includes: the core's answer (SPEC §1–3, 6, 7).
  */
 export type Entitlements = {
-/**
- * The support level.
- */
-support_level: SupportLevel,
-/**
- * Severities the contract may file.
- */
-severities: Array<number>,
-/**
- * Whether scheduled phone callbacks are included.
- */
-phone_callback: boolean,
-/**
- * `break-fix` or `advisory`.
- */
-support_kind: SupportKind,
-/**
- * Self-managed gold kept from an earlier contract.
- */
-legacy: boolean,
-/**
- * Severity ("1".."4") → initial response target, `null` where there is none.
- */
-targets: { [key in string]: Target | null },
-/**
- * The best-effort expectation where there are no targets (cloud limited).
- */
-best_effort: Target | null, };
+  /**
+   * The support level.
+   */
+  support_level: SupportLevel,
+  /**
+   * Severities the contract may file.
+   */
+  severities: Array<number>,
+  /**
+   * Whether scheduled phone callbacks are included.
+   */
+  phone_callback: boolean,
+  /**
+   * `break-fix` or `advisory`.
+   */
+  support_kind: SupportKind,
+  /**
+   * Self-managed gold kept from an earlier contract.
+   */
+  legacy: boolean,
+  /**
+   * Severity ("1".."4") → initial response target, `null` where there is none.
+   */
+  targets: { [key in string]: Target | null },
+  /**
+   * The best-effort expectation where there are no targets (cloud limited).
+   */
+  best_effort: Target | null,
+};
 
 /**
  * What a contract includes.
  */
 export type EntitlementsQuote = {
-/**
- * The support level.
- */
-support_level: SupportLevel,
-/**
- * Severities the contract may file.
- */
-severities: Array<number>,
-/**
- * Whether scheduled phone callbacks are included.
- */
-phone_callback: boolean,
-/**
- * Break/fix or advisory.
- */
-support_kind: SupportKind,
-/**
- * Self-managed gold kept from an earlier contract.
- */
-legacy: boolean,
-/**
- * Severity ("1".."4") → target, `null` where there is none.
- */
-targets: { [key in string]: Target | null },
-/**
- * The best-effort expectation, where there are no targets.
- */
-best_effort: Target | null, };
+  /**
+   * The support level.
+   */
+  support_level: SupportLevel,
+  /**
+   * Severities the contract may file.
+   */
+  severities: Array<number>,
+  /**
+   * Whether scheduled phone callbacks are included.
+   */
+  phone_callback: boolean,
+  /**
+   * Break/fix or advisory.
+   */
+  support_kind: SupportKind,
+  /**
+   * Self-managed gold kept from an earlier contract.
+   */
+  legacy: boolean,
+  /**
+   * Severity ("1".."4") → target, `null` where there is none.
+   */
+  targets: { [key in string]: Target | null },
+  /**
+   * The best-effort expectation, where there are no targets.
+   */
+  best_effort: Target | null,
+};
 
 /**
  * A question about what a contract includes.
  */
 export type EntitlementsRequest = {
-/**
- * `cloud` or `self-managed`.
- */
-deployment: string,
-/**
- * The subscription.
- */
-subscription: string,
-/**
- * Annual spend in USD, if known.
- */
-annual_spend: number | null, };
+  /**
+   * `cloud` or `self-managed`.
+   */
+  deployment: string,
+  /**
+   * The subscription.
+   */
+  subscription: string,
+  /**
+   * Annual spend in USD, if known.
+   */
+  annual_spend: number | null,
+};
 
 /**
  * The environment a case is about.
@@ -618,148 +641,153 @@ export type Environment = "production" | "non-production";
  * What became of a filed case.
  */
 export type FilingOutcome = {
-/**
- * The outbox item's id.
- */
-outbox_id: string,
-/**
- * `sent` or `queued`.
- */
-state: Delivery,
-/**
- * The case the portal created, its deadline computed now (`null` while queued).
- */
-case: Case | null, };
+  /**
+   * The outbox item's id.
+   */
+  outbox_id: string,
+  /**
+   * `sent` or `queued`.
+   */
+  state: Delivery,
+  /**
+   * The case the portal created, its deadline computed now (`null` while queued).
+   */
+  case: Case | null,
+};
 
 /**
  * Everything the new-case form needs to know to guide the user, as data: limits, choices and
  * the severity texts. The UI asks for it once instead of keeping copies.
  */
 export type FormRules = {
-/**
- * [`SUBJECT_MAX`].
- */
-subject_max: number,
-/**
- * [`LINE_MAX`]: product and version.
- */
-line_max: number,
-/**
- * [`TEXT_MAX`], in UTF-8 bytes: situation and impact.
- */
-text_max: number,
-/**
- * Every case type, in the order the wizard offers them.
- */
-case_types: Array<CaseType>,
-/**
- * Every environment, production first.
- */
-environments: Array<Environment>,
-/**
- * [`IMPACT_REQUIRED`].
- */
-impact_required: boolean,
-/**
- * Every severity, most severe first. Which ones a contract may file is
- * [`crate::allowed_severities`]'s answer, not this list's.
- */
-severities: Array<SeverityText>, };
+  /**
+   * [`SUBJECT_MAX`].
+   */
+  subject_max: number,
+  /**
+   * [`LINE_MAX`]: product and version.
+   */
+  line_max: number,
+  /**
+   * [`TEXT_MAX`], in UTF-8 bytes: situation and impact.
+   */
+  text_max: number,
+  /**
+   * Every case type, in the order the wizard offers them.
+   */
+  case_types: Array<CaseType>,
+  /**
+   * Every environment, production first.
+   */
+  environments: Array<Environment>,
+  /**
+   * [`IMPACT_REQUIRED`].
+   */
+  impact_required: boolean,
+  /**
+   * Every severity, most severe first. Which ones a contract may file is
+   * [`crate::allowed_severities`]'s answer, not this list's.
+   */
+  severities: Array<SeverityText>,
+};
 
 /**
  * `kb_article` answer: the article with its body rendered and sanitised.
  */
 export type KbArticleView = {
-/**
- * Stable id.
- */
-id: string,
-/**
- * `en` or `zh-CN`.
- */
-locale: string,
-/**
- * Title.
- */
-title: string,
-/**
- * `guide`, `faq` or `known-issue`.
- */
-kind: string,
-/**
- * Product the article is about (empty when unknown).
- */
-product: string,
-/**
- * Product versions it applies to.
- */
-versions: Array<string>,
-/**
- * Free tags.
- */
-tags: Array<string>,
-/**
- * Last change (RFC 3339), as far as known.
- */
-updated_at: string | null,
-/**
- * The body as sanitised HTML.
- */
-body_html: string,
-/**
- * The local index's plain-text copy (the portal could not be reached).
- */
-offline_copy: boolean, };
+  /**
+   * Stable id.
+   */
+  id: string,
+  /**
+   * `en` or `zh-CN`.
+   */
+  locale: string,
+  /**
+   * Title.
+   */
+  title: string,
+  /**
+   * `guide`, `faq` or `known-issue`.
+   */
+  kind: string,
+  /**
+   * Product the article is about (empty when unknown).
+   */
+  product: string,
+  /**
+   * Product versions it applies to.
+   */
+  versions: Array<string>,
+  /**
+   * Free tags.
+   */
+  tags: Array<string>,
+  /**
+   * Last change (RFC 3339), as far as known.
+   */
+  updated_at: string | null,
+  /**
+   * The body as sanitised HTML.
+   */
+  body_html: string,
+  /**
+   * The local index's plain-text copy (the portal could not be reached).
+   */
+  offline_copy: boolean,
+};
 
 /**
  * One search hit: the API's `KbSearchHit` plus highlighted HTML (text and `<mark>` only).
  */
 export type KbHitView = {
-/**
- * Article id.
- */
-id: string,
-/**
- * `en` or `zh-CN`.
- */
-locale: string,
-/**
- * Title, plain text.
- */
-title: string,
-/**
- * `guide`, `faq` or `known-issue`.
- */
-kind: string,
-/**
- * Excerpt, plain text.
- */
-snippet: string,
-/**
- * Relevance.
- */
-score: number,
-/**
- * Excerpt as escaped text with `<mark>`.
- */
-snippet_html: string,
-/**
- * Title as escaped text with `<mark>`.
- */
-title_html: string, };
+  /**
+   * Article id.
+   */
+  id: string,
+  /**
+   * `en` or `zh-CN`.
+   */
+  locale: string,
+  /**
+   * Title, plain text.
+   */
+  title: string,
+  /**
+   * `guide`, `faq` or `known-issue`.
+   */
+  kind: string,
+  /**
+   * Excerpt, plain text.
+   */
+  snippet: string,
+  /**
+   * Relevance.
+   */
+  score: number,
+  /**
+   * Excerpt as escaped text with `<mark>`.
+   */
+  snippet_html: string,
+  /**
+   * Title as escaped text with `<mark>`.
+   */
+  title_html: string,
+};
 
 /**
  * `kb_search` answer.
  */
 export type KbSearchView = {
-/**
- * Best first.
- */
-hits: Array<KbHitView>,
-/**
- * The portal could not be reached at the last attempt (the local index answered).
- */
-offline: boolean, };
+  /**
+   * Best first.
+   */
+  hits: Array<KbHitView>,
+  /**
+   * The portal could not be reached at the last attempt (the local index answered).
+   */
+  offline: boolean,
+};
 
 /**
  * Where the knowledge-base sync stands.
@@ -770,149 +798,154 @@ export type KbSyncState = "idle" | "syncing" | "error";
  * The knowledge-base sync's status.
  */
 export type KbSyncStatus = {
-/**
- * `idle`, `syncing` or `error`.
- */
-state: KbSyncState,
-/**
- * Changes applied in the current (or last) run.
- */
-done: number,
-/**
- * Changes known so far, `null` before the first page.
- */
-total: number | null,
-/**
- * Articles in the local index.
- */
-article_count: number,
-/**
- * When the last complete sync ended.
- */
-last_synced_at: string | null,
-/**
- * The portal could not be reached in the last run.
- */
-offline: boolean,
-/**
- * Why the last run failed.
- */
-error: DeskError | null, };
+  /**
+   * `idle`, `syncing` or `error`.
+   */
+  state: KbSyncState,
+  /**
+   * Changes applied in the current (or last) run.
+   */
+  done: number,
+  /**
+   * Changes known so far, `null` before the first page.
+   */
+  total: number | null,
+  /**
+   * Articles in the local index.
+   */
+  article_count: number,
+  /**
+   * When the last complete sync ended.
+   */
+  last_synced_at: string | null,
+  /**
+   * The portal could not be reached in the last run.
+   */
+  offline: boolean,
+  /**
+   * Why the last run failed.
+   */
+  error: DeskError | null,
+};
 
 /**
  * `GET /me`: the caller, and for contacts their organisation, contract, calendar and
  * entitlements.
  */
 export type Me = {
-/**
- * The caller.
- */
-user: User,
-/**
- * The caller's organisation (`null` for engineers).
- */
-organisation: Organisation | null,
-/**
- * The organisation's contract.
- */
-contract: Contract | null,
-/**
- * The contract's business calendar: `{time_zone, hours, holidays, day_length_seconds?}`.
- */
-calendar: CalendarSpec | null,
-/**
- * What the contract includes.
- */
-entitlements: Entitlements | null,
-/**
- * The vendor's community forum (SPEC §9), if the portal has one: for general discussion,
- * never for urgent or confidential issues.
- */
-community_url?: string | null, };
+  /**
+   * The caller.
+   */
+  user: User,
+  /**
+   * The caller's organisation (`null` for engineers).
+   */
+  organisation: Organisation | null,
+  /**
+   * The organisation's contract.
+   */
+  contract: Contract | null,
+  /**
+   * The contract's business calendar: `{time_zone, hours, holidays, day_length_seconds?}`.
+   */
+  calendar: CalendarSpec | null,
+  /**
+   * What the contract includes.
+   */
+  entitlements: Entitlements | null,
+  /**
+   * The vendor's community forum (SPEC §9), if the portal has one: for general discussion,
+   * never for urgent or confidential issues.
+   */
+  community_url?: string | null,
+};
 
 /**
  * `POST /cases`.
  */
 export type NewCase = {
-/**
- * `problem`, `feature-request`, `how-to`, `account-change` or `maintenance-notice`.
- */
-type: CaseType,
-/**
- * One line (at most 200 characters).
- */
-subject: string,
-/**
- * 1–4; checked against the contract (SPEC §2).
- */
-severity: Severity,
-/**
- * `production` or `non-production`.
- */
-environment: Environment,
-/**
- * Product name.
- */
-product: string,
-/**
- * Product version.
- */
-version: string,
-/**
- * The situation: direct description and observable symptoms (Markdown).
- */
-situation: string,
-/**
- * The seriousness: business impact in the wider context (Markdown).
- */
-impact: string,
-/**
- * The planned maintenance window; required for `maintenance-notice`, refused otherwise.
- */
-maintenance_window?: Window | null,
-/**
- * E-mail addresses to keep informed.
- */
-cc: Array<string>, };
+  /**
+   * `problem`, `feature-request`, `how-to`, `account-change` or `maintenance-notice`.
+   */
+  type: CaseType,
+  /**
+   * One line (at most 200 characters).
+   */
+  subject: string,
+  /**
+   * 1–4; checked against the contract (SPEC §2).
+   */
+  severity: Severity,
+  /**
+   * `production` or `non-production`.
+   */
+  environment: Environment,
+  /**
+   * Product name.
+   */
+  product: string,
+  /**
+   * Product version.
+   */
+  version: string,
+  /**
+   * The situation: direct description and observable symptoms (Markdown).
+   */
+  situation: string,
+  /**
+   * The seriousness: business impact in the wider context (Markdown).
+   */
+  impact: string,
+  /**
+   * The planned maintenance window; required for `maintenance-notice`, refused otherwise.
+   */
+  maintenance_window?: Window | null,
+  /**
+   * E-mail addresses to keep informed.
+   */
+  cc: Array<string>,
+};
 
 /**
  * `POST /org/contacts`.
  */
 export type NewContact = {
-/**
- * E-mail address (unique across the server).
- */
-email: string,
-/**
- * Display name.
- */
-name: string,
-/**
- * Initial password (at least 12 characters). When absent the server generates one and
- * returns it once in `initial_password`.
- */
-password?: string | null, };
+  /**
+   * E-mail address (unique across the server).
+   */
+  email: string,
+  /**
+   * Display name.
+   */
+  name: string,
+  /**
+   * Initial password (at least 12 characters). When absent the server generates one and
+   * returns it once in `initial_password`.
+   */
+  password?: string | null,
+};
 
 /**
  * A customer organisation.
  */
 export type Organisation = {
-/**
- * Organisation id.
- */
-id: number,
-/**
- * Short stable name, e.g. `acme`.
- */
-slug: string,
-/**
- * Display name.
- */
-name: string,
-/**
- * True for demonstration organisations.
- */
-demo: boolean, };
+  /**
+   * Organisation id.
+   */
+  id: number,
+  /**
+   * Short stable name, e.g. `acme`.
+   */
+  slug: string,
+  /**
+   * Display name.
+   */
+  name: string,
+  /**
+   * True for demonstration organisations.
+   */
+  demo: boolean,
+};
 
 /**
  * Where an item stands.
@@ -923,69 +956,73 @@ export type OutboxState = "pending" | "sent" | "failed";
  * The suggestions, by product name.
  */
 export type ProductList = {
-/**
- * Alphabetical.
- */
-products: Array<ProductSuggestion>, };
+  /**
+   * Alphabetical.
+   */
+  products: Array<ProductSuggestion>,
+};
 
 /**
  * A product with the versions cases named, newest first.
  */
 export type ProductSuggestion = {
-/**
- * The product's name.
- */
-name: string,
-/**
- * Its versions, in descending order.
- */
-versions: Array<string>, };
+  /**
+   * The product's name.
+   */
+  name: string,
+  /**
+   * Its versions, in descending order.
+   */
+  versions: Array<string>,
+};
 
 /**
  * A new case the outbox holds: what the user filed, and why it is not a case yet.
  */
 export type QueuedCase = {
-/**
- * The outbox item's id.
- */
-outbox_id: string,
-/**
- * `pending` (sent at the next attempt) or `failed` (the portal refused it).
- */
-state: OutboxState,
-/**
- * The case as filed.
- */
-case: NewCase,
-/**
- * When it was filed.
- */
-queued_at: string,
-/**
- * Send attempts so far.
- */
-attempts: number,
-/**
- * The last failure, with its code.
- */
-last_error: DeskError | null, };
+  /**
+   * The outbox item's id.
+   */
+  outbox_id: string,
+  /**
+   * `pending` (sent at the next attempt) or `failed` (the portal refused it).
+   */
+  state: OutboxState,
+  /**
+   * The case as filed.
+   */
+  case: NewCase,
+  /**
+   * When it was filed.
+   */
+  queued_at: string,
+  /**
+   * Send attempts so far.
+   */
+  attempts: number,
+  /**
+   * The last failure, with its code.
+   */
+  last_error: DeskError | null,
+};
 
 /**
  * `case_reply` answer.
  */
 export type ReplyView = {
-/**
- * The outbox item's id.
- */
-outbox_id: string,
-/**
- * `sent` or `queued`.
- */
-state: Delivery,
-/**
- * The comment as the portal stored it (or as queued).
- */
-comment: CommentView | null, };
+  /**
+   * The outbox item's id.
+   */
+  outbox_id: string,
+  /**
+   * `sent` or `queued`.
+   */
+  state: Delivery,
+  /**
+   * The comment as the portal stored it (or as queued).
+   */
+  comment: CommentView | null,
+};
 
 /**
  * Who an account is.
@@ -996,77 +1033,81 @@ export type Role = "contact" | "engineer";
  * Where a downloaded attachment was saved.
  */
 export type SavedAttachment = {
-/**
- * The file's path.
- */
-path: string, };
+  /**
+   * The file's path.
+   */
+  path: string,
+};
 
 /**
  * What one attempt to send the outbox did.
  */
 export type SendReport = {
-/**
- * Items the portal acknowledged in this attempt.
- */
-sent: number,
-/**
- * Items the portal refused in this attempt (they stay, marked failed).
- */
-failed: number,
-/**
- * Items still waiting.
- */
-pending: number,
-/**
- * The portal could not be reached.
- */
-offline: boolean, };
+  /**
+   * Items the portal acknowledged in this attempt.
+   */
+  sent: number,
+  /**
+   * Items the portal refused in this attempt (they stay, marked failed).
+   */
+  failed: number,
+  /**
+   * Items still waiting.
+   */
+  pending: number,
+  /**
+   * The portal could not be reached.
+   */
+  offline: boolean,
+};
 
 /**
  * Signed in or not, and as whom: what a shell needs to pick its first screen.
  */
 export type SessionStatus = {
-/**
- * A session exists.
- */
-signed_in: boolean,
-/**
- * Signed in to the embedded demo portal.
- */
-demo: boolean,
-/**
- * The portal of the session, else of the last sign-in.
- */
-portal_url: string | null,
-/**
- * The portal could not be reached at the last attempt.
- */
-offline: boolean,
-/**
- * The cached account.
- */
-me: Me | null, };
+  /**
+   * A session exists.
+   */
+  signed_in: boolean,
+  /**
+   * Signed in to the embedded demo portal.
+   */
+  demo: boolean,
+  /**
+   * The portal of the session, else of the last sign-in.
+   */
+  portal_url: string | null,
+  /**
+   * The portal could not be reached at the last attempt.
+   */
+  offline: boolean,
+  /**
+   * The cached account.
+   */
+  me: Me | null,
+};
 
 /**
  * `Settings` of the contract.
  */
 export type Settings = {
-/**
- * `en` or `zh-CN`.
- */
-language: string,
-/**
- * Minutes before each initial-response deadline at which to notify.
- */
-alert_lead_minutes: Array<number>,
-/**
- * Desktop notifications on or off.
- */
-notifications: boolean,
-/**
- * The portal signed in to (or last signed in to).
- */
-portal_url: string | null, };
+  /**
+   * `en` or `zh-CN`.
+   */
+  language: string,
+  /**
+   * Minutes before each initial-response deadline at which to notify.
+   */
+  alert_lead_minutes: Array<number>,
+  /**
+   * Desktop notifications on or off.
+   */
+  notifications: boolean,
+  /**
+   * The portal signed in to (or last signed in to).
+   */
+  portal_url: string | null,
+};
 
 /**
  * A case severity, 1 (urgent) to 4 (development).
@@ -1077,143 +1118,149 @@ export type Severity = number;
  * One severity as the wizard offers it.
  */
 export type SeverityChoice = {
-/**
- * 1–4.
- */
-severity: number,
-/**
- * The contract may file it in this environment.
- */
-allowed: boolean,
-/**
- * Why not, with the core's code.
- */
-refusal: DeskError | null,
-/**
- * The initial-response target.
- */
-target: Target | null,
-/**
- * The best-effort expectation where there is no target.
- */
-best_effort: Target | null, };
+  /**
+   * 1–4.
+   */
+  severity: number,
+  /**
+   * The contract may file it in this environment.
+   */
+  allowed: boolean,
+  /**
+   * Why not, with the core's code.
+   */
+  refusal: DeskError | null,
+  /**
+   * The initial-response target.
+   */
+  target: Target | null,
+  /**
+   * The best-effort expectation where there is no target.
+   */
+  best_effort: Target | null,
+};
 
 /**
  * Every severity, allowed or refused.
  */
 export type SeverityChoices = {
-/**
- * Most severe first.
- */
-choices: Array<SeverityChoice>, };
+  /**
+   * Most severe first.
+   */
+  choices: Array<SeverityChoice>,
+};
 
 /**
  * One severity as the wizard presents it: its number, name and definition.
  */
 export type SeverityText = {
-/**
- * 1–4.
- */
-severity: Severity,
-/**
- * The short name ("Urgent", "紧急", …).
- */
-name: Texts,
-/**
- * What the severity means.
- */
-definition: Texts, };
+  /**
+   * 1–4.
+   */
+  severity: Severity,
+  /**
+   * The short name ("Urgent", "紧急", …).
+   */
+  name: Texts,
+  /**
+   * What the severity means.
+   */
+  definition: Texts,
+};
 
 /**
  * The answer to a deadline question.
  */
 export type SlaQuote = {
-/**
- * The contract's support level.
- */
-support_level: SupportLevel,
-/**
- * The severity asked about.
- */
-severity: number,
-/**
- * The initial-response target, or `null` where there is none.
- */
-target: Target | null,
-/**
- * Due instant in UTC (`…Z`), or `null`.
- */
-due: string | null,
-/**
- * Due instant in the contract's zone with its offset, or `null`.
- */
-due_local: string | null,
-/**
- * The best-effort expectation, where there is no target.
- */
-best_effort: Target | null, };
+  /**
+   * The contract's support level.
+   */
+  support_level: SupportLevel,
+  /**
+   * The severity asked about.
+   */
+  severity: number,
+  /**
+   * The initial-response target, or `null` where there is none.
+   */
+  target: Target | null,
+  /**
+   * Due instant in UTC (`…Z`), or `null`.
+   */
+  due: string | null,
+  /**
+   * Due instant in the contract's zone with its offset, or `null`.
+   */
+  due_local: string | null,
+  /**
+   * The best-effort expectation, where there is no target.
+   */
+  best_effort: Target | null,
+};
 
 /**
  * A deadline question as typed by a person.
  */
 export type SlaRequest = {
-/**
- * `cloud` or `self-managed`.
- */
-deployment: string,
-/**
- * `standard`, `gold`, `platinum`, `enterprise` or `development`.
- */
-subscription: string,
-/**
- * 1–4.
- */
-severity: number,
-/**
- * RFC 3339 instant the case is created.
- */
-created: string,
-/**
- * IANA zone; UTC when absent.
- */
-tz: string | null,
-/**
- * Schedule text; `mon-fri 09:00-17:00` when absent.
- */
-hours: string | null,
-/**
- * `YYYY-MM-DD` local dates.
- */
-holidays: Array<string>,
-/**
- * Explicit business-day length in hours.
- */
-day_length_hours: number | null,
-/**
- * `production` (default) or `non-production`.
- */
-environment: string | null, };
+  /**
+   * `cloud` or `self-managed`.
+   */
+  deployment: string,
+  /**
+   * `standard`, `gold`, `platinum`, `enterprise` or `development`.
+   */
+  subscription: string,
+  /**
+   * 1–4.
+   */
+  severity: number,
+  /**
+   * RFC 3339 instant the case is created.
+   */
+  created: string,
+  /**
+   * IANA zone; UTC when absent.
+   */
+  tz: string | null,
+  /**
+   * Schedule text; `mon-fri 09:00-17:00` when absent.
+   */
+  hours: string | null,
+  /**
+   * `YYYY-MM-DD` local dates.
+   */
+  holidays: Array<string>,
+  /**
+   * Explicit business-day length in hours.
+   */
+  day_length_hours: number | null,
+  /**
+   * `production` (default) or `non-production`.
+   */
+  environment: string | null,
+};
 
 /**
  * A file waiting to be uploaded.
  */
 export type StagedAttachment = {
-/**
- * Local id.
- */
-staged_id: string,
-/**
- * The file's name.
- */
-filename: string,
-/**
- * Its media type.
- */
-content_type: string,
-/**
- * Its size in bytes.
- */
-size: number, };
+  /**
+   * Local id.
+   */
+  staged_id: string,
+  /**
+   * The file's name.
+   */
+  filename: string,
+  /**
+   * Its media type.
+   */
+  content_type: string,
+  /**
+   * Its size in bytes.
+   */
+  size: number,
+};
 
 /**
  * The subscription the organisation bought.
@@ -1234,14 +1281,15 @@ export type SupportLevel = "limited" | "base" | "enhanced" | "premium" | "gold" 
  * A response target such as "4 hours, 24×7" or "1 business day".
  */
 export type Target = {
-/**
- * How many units.
- */
-amount: number,
-/**
- * Which units.
- */
-unit: TargetUnit, };
+  /**
+   * How many units.
+   */
+  amount: number,
+  /**
+   * Which units.
+   */
+  unit: TargetUnit,
+};
 
 /**
  * How a target's amount is counted.
@@ -1252,148 +1300,154 @@ export type TargetUnit = "minutes" | "hours" | "business_hours" | "business_days
  * A text in the two languages every user-visible string exists in.
  */
 export type Texts = {
-/**
- * English.
- */
-en: string,
-/**
- * Simplified Chinese.
- */
-"zh-CN": string, };
+  /**
+   * English.
+   */
+  en: string,
+  /**
+   * Simplified Chinese.
+   */
+  "zh-CN": string,
+};
 
 /**
  * An account.
  */
 export type User = {
-/**
- * Account id.
- */
-id: number,
-/**
- * E-mail address, the login name.
- */
-email: string,
-/**
- * Display name.
- */
-name: string,
-/**
- * Contact or engineer.
- */
-role: Role,
-/**
- * True for the organisation's key contact.
- */
-key_contact: boolean,
-/**
- * The organisation of a contact; `null` for engineers.
- */
-org_id: number | null, };
+  /**
+   * Account id.
+   */
+  id: number,
+  /**
+   * E-mail address, the login name.
+   */
+  email: string,
+  /**
+   * Display name.
+   */
+  name: string,
+  /**
+   * Contact or engineer.
+   */
+  role: Role,
+  /**
+   * True for the organisation's key contact.
+   */
+  key_contact: boolean,
+  /**
+   * The organisation of a contact; `null` for engineers.
+   */
+  org_id: number | null,
+};
 
 /**
  * A short reference to an account, as shown on cases and comments.
  */
 export type UserRef = {
-/**
- * Account id.
- */
-id: number,
-/**
- * Display name.
- */
-name: string,
-/**
- * Contact or engineer.
- */
-role: Role, };
+  /**
+   * Account id.
+   */
+  id: number,
+  /**
+   * Display name.
+   */
+  name: string,
+  /**
+   * Contact or engineer.
+   */
+  role: Role,
+};
 
 /**
  * A time window (maintenance windows, callback windows), UTC instants.
  */
 export type Window = {
-/**
- * Opens.
- */
-start: string,
-/**
- * Closes.
- */
-end: string, };
+  /**
+   * Opens.
+   */
+  start: string,
+  /**
+   * Closes.
+   */
+  end: string,
+};
 
 /**
  * A callback window as typed in the wizard: local date-times, possibly incomplete.
  */
 export type WindowText = {
-/**
- * Start, `YYYY-MM-DDTHH:MM` in the user's zone (may be empty).
- */
-start: string,
-/**
- * End, same form.
- */
-end: string, };
+  /**
+   * Start, `YYYY-MM-DDTHH:MM` in the user's zone (may be empty).
+   */
+  start: string,
+  /**
+   * End, same form.
+   */
+  end: string,
+};
 
 /**
  * The wizard's draft as the UI stores it (`WizardDraft` of docs/app-commands.md). Every
  * field may be missing or empty: it is what the user typed so far.
  */
 export type WizardDraft = {
-/**
- * The draft format's version (1).
- */
-version: number,
-/**
- * The wizard step the user was on.
- */
-step: string,
-/**
- * The case type.
- */
-type: string,
-/**
- * The subject.
- */
-subject: string,
-/**
- * `production` or `non-production`.
- */
-environment: string,
-/**
- * The product.
- */
-product: string,
-/**
- * The product's version.
- */
-product_version: string,
-/**
- * 1–4, or none chosen yet.
- */
-severity: number | null,
-/**
- * The situation (Markdown).
- */
-situation: string,
-/**
- * The business impact (Markdown).
- */
-impact: string,
-/**
- * Maintenance window start, local date-time text.
- */
-maintenance_start: string,
-/**
- * Maintenance window end, local date-time text.
- */
-maintenance_end: string,
-/**
- * Callback windows typed so far.
- */
-callbacks: Array<WindowText>,
-/**
- * Files staged for the case.
- */
-attachments: Array<StagedAttachment>, };
+  /**
+   * The draft format's version (1).
+   */
+  version: number,
+  /**
+   * The wizard step the user was on.
+   */
+  step: string,
+  /**
+   * The case type.
+   */
+  type: string,
+  /**
+   * The subject.
+   */
+  subject: string,
+  /**
+   * `production` or `non-production`.
+   */
+  environment: string,
+  /**
+   * The product.
+   */
+  product: string,
+  /**
+   * The product's version.
+   */
+  product_version: string,
+  /**
+   * 1–4, or none chosen yet.
+   */
+  severity: number | null,
+  /**
+   * The situation (Markdown).
+   */
+  situation: string,
+  /**
+   * The business impact (Markdown).
+   */
+  impact: string,
+  /**
+   * Maintenance window start, local date-time text.
+   */
+  maintenance_start: string,
+  /**
+   * Maintenance window end, local date-time text.
+   */
+  maintenance_end: string,
+  /**
+   * Callback windows typed so far.
+   */
+  callbacks: Array<WindowText>,
+  /**
+   * Files staged for the case.
+   */
+  attachments: Array<StagedAttachment>,
+};
 
 /** What every command rejects with: a stable snake_case `code` and English detail. */
 export type CommandError = DeskError;
