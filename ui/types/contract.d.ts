@@ -611,7 +611,7 @@ export type EntitlementsQuote = {
   /**
    * The best-effort expectation, where there are no targets.
    */
-  best_effort: Target | null,
+  best_effort?: Target,
 };
 
 /**
@@ -1195,7 +1195,7 @@ export type SlaQuote = {
   /**
    * The best-effort expectation, where there is no target.
    */
-  best_effort: Target | null,
+  best_effort?: Target,
 };
 
 /**

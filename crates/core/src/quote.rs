@@ -59,6 +59,7 @@ pub struct SlaQuote {
     pub due_local: Option<String>,
     /// The best-effort expectation, where there is no target.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub best_effort: Option<Target>,
 }
 
@@ -93,6 +94,7 @@ pub struct EntitlementsQuote {
     pub targets: BTreeMap<String, Option<Target>>,
     /// The best-effort expectation, where there are no targets.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub best_effort: Option<Target>,
 }
 
