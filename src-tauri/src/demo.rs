@@ -173,3 +173,15 @@ mod tests {
         assert_eq!(json["accounts"][3]["deployment"], "self-managed");
     }
 }
+
+#[cfg(all(test, not(feature = "demo")))]
+mod without_the_demo_feature {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_demo_commands_say_the_demo_is_unavailable() {
+        assert_eq!(DemoPortal::accounts().unwrap_err().code, "demo_unavailable");
+        let portal = DemoPortal::new(std::env::temp_dir());
+        assert_eq!(portal.start().await.unwrap_err().code, "demo_unavailable");
+    }
+}
