@@ -1,7 +1,7 @@
 // DEV ONLY — never loaded by ui/index.html. A canned implementation of the command contract
 // (docs/app-commands.md; src-tauri/tests/contract.rs checks that it answers every command of
 // src-tauri/contract/commands.rs) so the screens can be looked at in a plain browser:
-//   python3 -m http.server -b 127.0.0.1 8000 -d ui   →   http://127.0.0.1:8000/dev/#/home
+//   python3 -m http.server -b 127.0.0.1 8000   →   http://127.0.0.1:8000/tests/ui-mock/#/home
 // Query options: ?lang=zh-CN  ?signed=0  ?sub=development  ?kind=advisory  ?offline=1
 //                ?callback=0  ?syncing=1  ?kbq=<text> (prefill)  ?draft=1 (a saved draft)
 
