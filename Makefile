@@ -38,16 +38,19 @@ run: deps
 test: deps
 	node --test ui/tests/
 	node_modules/.bin/tsc --noEmit -p .
+	node_modules/.bin/tsc --noEmit -p tsconfig.mock.json
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo build -p casewatch-app
 	cargo test -p casewatch-app --features ts --test contract
 	$(XVFB_RUN) dbus-run-session -- env NO_AT_BRIDGE=1 bash scripts/test-session.sh
 
-## tsc: type-check ui/ (JSDoc, // @ts-check) against ui/types/contract.d.ts; nothing is emitted
+## tsc: type-check ui/ (JSDoc, // @ts-check) and the dev mock against ui/types/contract.d.ts;
+## nothing is emitted
 tsc:
 	@if [ ! -x node_modules/.bin/tsc ]; then npm ci --no-audit --no-fund; fi
 	node_modules/.bin/tsc --noEmit -p .
+	node_modules/.bin/tsc --noEmit -p tsconfig.mock.json
 
 ## e2e: only the end-to-end tests (quicker while working on the UI)
 e2e: deps

@@ -1,3 +1,13 @@
+// @ts-check
+// Checked by tsc against ui/types/contract.d.ts (tsconfig.mock.json, part of `make tsc`), so its
+// canned answers have the shapes the Rust side really sends.
+/** @typedef {import('../../ui/types/contract').Commands} Commands */
+/** @typedef {import('../../ui/types/contract').Me} Me */
+/** @typedef {import('../../ui/types/contract').UserRef} UserRef */
+/** @typedef {import('../../ui/types/contract').Case} Case */
+/** @typedef {import('../../ui/types/contract').CommentView} CommentView */
+/** @typedef {import('../../ui/types/contract').WizardDraft} WizardDraft */
+/** @typedef {import('../../ui/types/contract').Settings} Settings */
 // DEV ONLY — never loaded by ui/index.html. A canned implementation of the command contract
 // (docs/app-commands.md; src-tauri/tests/contract.rs checks that it answers every command of
 // src-tauri/contract/commands.rs) so the screens can be looked at in a plain browser:
@@ -18,6 +28,7 @@ const callback = params.get('callback') !== '0';
 const offline = params.get('offline') === '1';
 let signedIn = params.get('signed') !== '0';
 
+/** @type {Me['contract'] & {}} */
 const contract = {
   deployment: 'self-managed',
   subscription: development ? 'development' : 'platinum',
@@ -26,6 +37,7 @@ const contract = {
   annual_spend_usd: params.get('kind') === 'advisory' ? 60000 : 18000,
   support_kind: params.get('kind') === 'advisory' ? 'advisory' : 'break-fix',
 };
+/** @type {Me} */
 const me = {
   user: { id: 7, email: 'li.wei@acme.example', name: 'Li Wei', role: 'contact', key_contact: true, org_id: 3 },
   organisation: { id: 3, slug: 'acme', name: 'Acme Logistics', demo: true },
@@ -45,8 +57,11 @@ const me = {
 };
 const status = () => ({ signed_in: signedIn, demo: true, portal_url: 'https://support.example.com', offline, me: signedIn ? me : null });
 
+/** @type {UserRef} */
 const engineer = { id: 2, name: 'Sam Ortiz', role: 'engineer' };
+/** @type {UserRef} */
 const li = { id: 7, name: 'Li Wei', role: 'contact' };
+/** @returns {Case} */
 function mkCase(number, severity, status, subject, createdAgoMin, target, targetMin, extra = {}) {
   const created = NOW - createdAgoMin * MIN;
   const due = target ? created + targetMin * MIN : null;
@@ -102,6 +117,7 @@ const cases = [
   }),
 ];
 
+/** @type {Record<number, CommentView[]>} */
 const comments = {
   1039: [
     {
@@ -137,9 +153,11 @@ const KB = [
   { id: 'orbit-en-022', locale: 'en', kind: 'faq', title: 'Snapshots to S3 fail with <b>403</b>', snippet_html: 'Snapshot <mark>repository</mark> credentials expire <img src=x onerror=alert(1)> every 12 hours', body: '<p>Use instance roles.</p>' },
 ];
 
+/** @type {WizardDraft | null} */
 let draft = params.get('draft') === '1'
-  ? { version: 1, step: 'situation', type: 'problem', subject: 'Writes rejected after upgrade', environment: 'production', product: 'Orbit Search', product_version: '8.2.1', severity: 1, situation: 'Bulk requests fail with 429 since 09:40.', impact: '', callbacks: [], attachments: [] }
+  ? { version: 1, step: 'situation', type: 'problem', subject: 'Writes rejected after upgrade', environment: 'production', product: 'Orbit Search', product_version: '8.2.1', severity: 1, situation: 'Bulk requests fail with 429 since 09:40.', impact: '', maintenance_start: '', maintenance_end: '', callbacks: [], attachments: [] }
   : null;
+/** @type {Settings} */
 let settings = { language: 'en', alert_lead_minutes: [60, 15], notifications: true, portal_url: 'https://support.example.com' };
 let contacts = [
   { id: 7, email: 'li.wei@acme.example', name: 'Li Wei', key_contact: true, created_at: '2025-11-02T08:00:00Z' },
@@ -168,6 +186,10 @@ const demoAccountList = fetch(new URL('./demo-accounts.json', import.meta.url)).
 // casewatch_core::case_form::form_rules() and checked by src-tauri/tests/contract.rs).
 const formRules = fetch(new URL('./form-rules.json', import.meta.url)).then((r) => r.json());
 
+/**
+ * One canned answer per command, typed by the generated contract.
+ * @type {{ [K in keyof Commands]: (args: Commands[K]['args'], options?: { headers?: Record<string, string> }) => Commands[K]['result'] | Promise<Commands[K]['result']> }}
+ */
 const handlers = {
   sla_quote: ({ request }) => ({
     support_level: 'platinum',
@@ -195,7 +217,7 @@ const handlers = {
     signedIn = false;
     return null;
   },
-  cases_list: () => ({ cases, as_of: iso(Date.now()), offline }),
+  cases_list: () => ({ cases, as_of: iso(Date.now()), offline, queued: [] }),
   case_get: ({ number }) => {
     const c = cases.find((x) => x.number === number);
     if (!c) throw { code: 'not_found', message: `no case ${number}` };
@@ -264,7 +286,7 @@ const handlers = {
   },
   kb_article: ({ id }) => {
     const a = KB.find((x) => x.id === id);
-    return { id, locale: a.locale, title: a.title, kind: a.kind, product: 'Orbit Search', versions: ['8.2.0', '8.2.1'], tags: [], updated_at: iso(NOW - 86400000), body_html: a.body };
+    return { id, locale: a.locale, title: a.title, kind: a.kind, product: 'Orbit Search', versions: ['8.2.0', '8.2.1'], tags: [], updated_at: iso(NOW - 86400000), body_html: a.body, offline_copy: false };
   },
   kb_sync_status: () => {
     if (syncDone !== null) syncDone = Math.min(syncDone + 3, 120);
@@ -274,7 +296,7 @@ const handlers = {
   },
   kb_sync_now: () => {
     syncDone = 0;
-    return handlers.kb_sync_status();
+    return handlers.kb_sync_status({});
   },
   contacts_list: () => ({ contacts }),
   contact_add: ({ contact }) => {
@@ -297,7 +319,7 @@ const handlers = {
   },
 };
 
-window.__TAURI__ = {
+/** @type {any} */ (window).__TAURI__ = {
   core: {
     async invoke(command, args, options) {
       await sleep(10);
@@ -315,7 +337,7 @@ if (params.get('do')) {
     await sleep(600);
     for (const step of steps) {
       const [what, id, ...rest] = step.split(':');
-      const el = id ? document.querySelector(`[data-testid="${id}"]`) : null;
+      const el = id ? /** @type {HTMLInputElement | null} */ (document.querySelector(`[data-testid="${id}"]`)) : null;
       if (what === 'fill' && el) {
         el.value = rest.join(':');
         el.dispatchEvent(new Event('input', { bubbles: true }));
