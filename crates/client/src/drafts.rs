@@ -101,13 +101,10 @@ pub enum DraftContent {
 }
 
 impl DraftContent {
-    /// A reply's request.
+    /// A reply's request, its body checked with the core's rule for replies (the portal's
+    /// own: a visible character at least, a bounded length).
     pub fn to_new_comment(body: &str) -> Result<NewComment, CoreError> {
-        if body.trim().is_empty() {
-            return Err(CoreError::invalid(
-                "the reply is empty; write something first",
-            ));
-        }
+        casewatch_core::case_form::check_text("reply", body, true)?;
         Ok(NewComment {
             body: body.to_string(),
             attachment_ids: vec![],
@@ -287,5 +284,14 @@ mod tests {
         bad.environment = "staging".into();
         assert!(bad.to_new_case().is_err());
         assert!(DraftContent::to_new_comment("  ").is_err());
+    }
+
+    #[test]
+    fn a_reply_needs_a_visible_character_as_the_portal_says() {
+        // A zero-width space looks empty to the reader; the portal refuses it, so does the
+        // client, before it reaches the outbox.
+        let err = DraftContent::to_new_comment("\u{200B}").unwrap_err();
+        assert_eq!(err.code.as_str(), "invalid_argument");
+        assert!(DraftContent::to_new_comment("Thanks, that fixed it.").is_ok());
     }
 }

@@ -81,6 +81,7 @@ fn filing(case: NewCase) -> FilingRequest {
         case,
         attachment_ids: vec![],
         callback_windows: vec![],
+        draft_id: None,
     }
 }
 
@@ -139,12 +140,18 @@ async fn signing_in_explains_each_refusal_and_restores_the_session() {
         ACME_ADMIN
     );
 
-    let restored = Desk::restore(&home).await.expect("the session comes back");
+    let restored = Desk::restore(&home)
+        .await
+        .expect("the keyring answers")
+        .expect("the session comes back");
     assert_eq!(restored.session.profile, desk.session.profile);
 
     desk.sign_out(&home).await.unwrap();
     assert!(desk.is_closed());
-    assert!(Desk::restore(&home).await.is_none(), "signed out for good");
+    assert!(
+        Desk::restore(&home).await.unwrap().is_none(),
+        "signed out for good"
+    );
     server.shutdown().await.unwrap();
 }
 
@@ -339,12 +346,14 @@ async fn the_wizard_draft_comes_back_as_typed_and_is_a_draft_for_both_shells() {
     assert_eq!(desk.wizard_draft_load().unwrap().draft, None);
     assert!(desk.session.cache.drafts().unwrap().is_empty());
 
-    // Filing discards the wizard's draft too.
+    // Filing the wizard's own draft discards it.
     desk.wizard_draft_save(&draft).unwrap();
-    desk.file_case(filing(new_case("Filed from the wizard")))
-        .await
-        .unwrap();
+    let mut request = filing(new_case("Filed from the wizard"));
+    request.draft_id = desk.wizard_draft_id().unwrap();
+    assert!(request.draft_id.is_some());
+    desk.file_case(request).await.unwrap();
     assert_eq!(desk.wizard_draft_load().unwrap().draft, None);
+    assert!(desk.session.cache.drafts().unwrap().is_empty());
     server.shutdown().await.unwrap();
 }
 
@@ -454,4 +463,203 @@ async fn the_refresher_shows_each_pass_and_ends_when_the_desk_is_closed() {
         .expect("the loop ends at close")
         .unwrap();
     server.shutdown().await.unwrap();
+}
+
+/// A wizard draft for `subject` with one callback window tomorrow (typed as the wizard types
+/// it: local wall time) and `attachments` staged.
+fn typed_in_the_wizard(
+    subject: &str,
+    attachments: Vec<casewatch_client::desk::attachments::StagedAttachment>,
+) -> WizardDraft {
+    let tomorrow = chrono::Local::now() + chrono::Duration::days(1);
+    let wall = |t: chrono::DateTime<chrono::Local>| t.format("%Y-%m-%dT%H:%M").to_string();
+    WizardDraft {
+        version: 1,
+        step: "review".into(),
+        case_type: "problem".into(),
+        subject: subject.into(),
+        environment: "production".into(),
+        product: "Orbit Search".into(),
+        product_version: "8.1".into(),
+        severity: Some(2),
+        situation: "Ingest stalls every night at 02:00.".into(),
+        impact: "Search results are a day old for every shop.".into(),
+        callbacks: vec![WindowText {
+            start: wall(tomorrow),
+            end: wall(tomorrow + chrono::Duration::hours(2)),
+        }],
+        attachments,
+        ..WizardDraft::default()
+    }
+}
+
+#[tokio::test]
+async fn only_the_draft_that_is_filed_leaves_and_it_keeps_its_key_files_and_callbacks() {
+    let (_data, server) = portal().await;
+    let (_root, _home, desk) = signed_in(&server, ACME_ADMIN).await;
+    let staged = desk
+        .attachment_stage("ingest.log", Some("text/plain"), b"02:00 stalled\n")
+        .unwrap();
+    let wizard = typed_in_the_wizard("Half-written in the app", vec![staged]);
+    desk.wizard_draft_save(&wizard).unwrap();
+
+    // A case typed on the command line leaves the app's half-written case alone.
+    desk.file_case(filing(new_case("Typed on the command line")))
+        .await
+        .unwrap();
+    assert_eq!(
+        desk.wizard_draft_load().unwrap().draft.as_ref(),
+        Some(&wizard)
+    );
+
+    // Another saved draft is sent under its own idempotency key; the wizard's stays.
+    let saved = desk
+        .session
+        .cache
+        .create_draft(DraftContent::NewCase(
+            casewatch_client::desk::filing::form_of(&new_case("Saved earlier")),
+        ))
+        .unwrap();
+    let sent = desk.send_saved_draft(&saved.id).await.unwrap();
+    let outbox_id = match sent {
+        casewatch_client::desk::saved_drafts::SavedDraftSent::NewCase { filed } => filed.outbox_id,
+        other => panic!("a new case: {other:?}"),
+    };
+    let item = desk
+        .session
+        .cache
+        .outbox(None)
+        .unwrap()
+        .into_iter()
+        .find(|i| i.id.to_string() == outbox_id)
+        .expect("the outbox item");
+    assert_eq!(item.idempotency_key, saved.idempotency_key);
+    assert_eq!(count_cases(&desk, "Saved earlier").await, 1);
+    assert!(desk.session.cache.draft(&saved.id).unwrap().is_none());
+    assert_eq!(
+        desk.wizard_draft_load().unwrap().draft.as_ref(),
+        Some(&wizard)
+    );
+
+    // The wizard's draft sent from the list goes as the wizard sends it: files and callback.
+    let wizard_id = desk.wizard_draft_id().unwrap().expect("the wizard's row");
+    let key = desk
+        .session
+        .cache
+        .draft(&wizard_id)
+        .unwrap()
+        .unwrap()
+        .idempotency_key;
+    let sent = desk.send_saved_draft(&wizard_id).await.unwrap();
+    let casewatch_client::desk::saved_drafts::SavedDraftSent::NewCase { filed } = sent else {
+        panic!("a new case");
+    };
+    let number = filed.case.expect("sent").number;
+    let files = desk
+        .session
+        .api
+        .attachments(number)
+        .await
+        .unwrap()
+        .attachments;
+    assert_eq!(files.len(), 1, "the staged file went with the case");
+    assert_eq!(files[0].filename, "ingest.log");
+    let callbacks = desk.session.api.callbacks(number).await.unwrap().callbacks;
+    assert_eq!(callbacks.len(), 1, "the callback window went with the case");
+    let item = desk
+        .session
+        .cache
+        .outbox(None)
+        .unwrap()
+        .into_iter()
+        .find(|i| i.id.to_string() == filed.outbox_id)
+        .unwrap();
+    assert_eq!(item.idempotency_key, key);
+    assert_eq!(desk.wizard_draft_load().unwrap().draft, None);
+    assert!(desk.session.cache.drafts().unwrap().is_empty());
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_callback_window_that_already_ended_is_refused_before_anything_is_sent() {
+    let (_data, server) = portal().await;
+    let (_root, _home, desk) = signed_in(&server, ACME_ADMIN).await;
+    let ended = Window {
+        start: Utc::now() - chrono::Duration::hours(3),
+        end: Utc::now() - chrono::Duration::hours(1),
+    };
+
+    // Filing: refused with the core's code, and no case is filed without its callback.
+    let subject = "Call me yesterday";
+    let mut request = filing(new_case(subject));
+    request.callback_windows = vec![ended];
+    let err = desk.file_case(request).await.unwrap_err();
+    assert_eq!(err.code, "invalid_argument", "{err}");
+    assert!(desk.queued_cases().unwrap().is_empty());
+    assert_eq!(count_cases(&desk, subject).await, 0, "no case was filed");
+
+    // A callback on an existing case: refused here, even with the portal gone.
+    let number = desk.cases(false).await.unwrap().cases[0].number;
+    server.shutdown().await.unwrap();
+    let err = desk
+        .request_callback(number, vec![ended])
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.code, "invalid_argument",
+        "refused locally, not offline: {err}"
+    );
+
+    // A reply of only a zero-width space is refused before it reaches the outbox.
+    let err = desk.reply(number, "\u{200B}", &[]).await.unwrap_err();
+    assert_eq!(err.code, "invalid_argument");
+    assert!(desk
+        .session
+        .cache
+        .outbox(None)
+        .unwrap()
+        .iter()
+        .all(|i| !matches!(i.payload, casewatch_client::outbox::Payload::Reply { .. })));
+}
+
+/// A keyring that cannot be reached (no Secret Service on the session bus).
+struct UnavailableKeyring;
+
+impl casewatch_client::SecretStore for UnavailableKeyring {
+    fn get(&self, _: &str) -> Result<Option<String>, casewatch_client::ClientError> {
+        Err(casewatch_client::ClientError::Secrets(
+            "the OS keyring failed: no Secret Service".into(),
+        ))
+    }
+    fn set(&self, _: &str, _: &str) -> Result<(), casewatch_client::ClientError> {
+        self.get("").map(|_| ())
+    }
+    fn delete(&self, _: &str) -> Result<(), casewatch_client::ClientError> {
+        self.get("").map(|_| ())
+    }
+}
+
+#[tokio::test]
+async fn restoring_tells_an_unavailable_keyring_from_no_saved_session() {
+    let root = tempfile::tempdir().unwrap();
+    let mut home = home(root.path());
+    home.secrets = Arc::new(UnavailableKeyring);
+    // Nobody signed in: nothing to look up, so no error either.
+    assert!(Desk::restore(&home).await.unwrap().is_none());
+
+    let (_data, server) = portal().await;
+    let signed = home_signed_in(root.path(), &server).await;
+    drop(signed);
+    let err = Desk::restore(&home)
+        .await
+        .expect_err("the keyring's failure, not 'signed out'");
+    assert_eq!(err.code, "keyring");
+    server.shutdown().await.unwrap();
+}
+
+/// Signs in with a working keyring over the directories of `root`.
+async fn home_signed_in(root: &Path, server: &RunningServer) -> Desk {
+    Desk::sign_in(&home(root), &server.base_url(), ACME_ADMIN, PASSWORD)
+        .await
+        .unwrap()
 }

@@ -391,6 +391,7 @@ fn new_case(args: NewArgs) -> ExitCode {
             case: form.to_new_case()?,
             attachment_ids: vec![],
             callback_windows: vec![],
+            draft_id: None,
         };
         engine::with_desk(async |desk| Ok(Submitted::from(desk.file_case(request).await?)))
     })();

@@ -40,9 +40,10 @@ pub fn home() -> Outcome<Home> {
     Ok(Home::new(Dirs::from_env()?, secrets))
 }
 
-/// The desk of the profile signed in last (no network), or `not_signed_in`.
+/// The desk of the profile signed in last (no network), or `not_signed_in`; a keyring or
+/// profile that cannot be read is reported with its own code (`keyring`, `storage`).
 pub async fn open() -> Outcome<Desk> {
-    Desk::restore(&home()?).await.ok_or_else(|| {
+    Desk::restore(&home()?).await?.ok_or_else(|| {
         DeskError::new(
             "not_signed_in",
             "not signed in; run `casewatch login` first",

@@ -115,25 +115,17 @@ impl Desk {
         Ok(Desk::new(session, demo))
     }
 
-    /// Reopens the session of the last sign-in (no network), or `None` when there is none,
-    /// its token is gone, or it was a demo session (its portal ended with the last run: it is
-    /// signed out instead).
-    pub async fn restore(home: &Home) -> Option<Desk> {
-        let profile = match home.dirs.current_profile() {
-            Ok(Some(p)) => p,
-            Ok(None) => return None,
-            Err(e) => {
-                tracing::warn!("cannot read the current profile: {e}");
-                return None;
-            }
+    /// Reopens the session of the last sign-in (no network): `Ok(None)` when there is no
+    /// saved session (nobody signed in, the token is gone, or it was a demo session, whose
+    /// portal ended with the last run: it is signed out instead). A failure to look (the
+    /// keyring is unavailable, the profile cannot be read) is an error with its own code
+    /// (`keyring`, `storage`), not "signed out": a shell that cannot start without a session
+    /// says why, and one that can (the app) logs it and shows the sign-in screen.
+    pub async fn restore(home: &Home) -> DeskResult<Option<Desk>> {
+        let Some(profile) = home.dirs.current_profile()? else {
+            return Ok(None);
         };
-        let session = match home.open_session(profile.clone()) {
-            Ok(s) => s,
-            Err(e) => {
-                tracing::warn!("cannot open the profile {}: {e}", profile.portal);
-                return None;
-            }
-        };
+        let session = home.open_session(profile.clone())?;
         if let Some(marker) = &home.demo_marker {
             let demo_profile: Option<Profile> = std::fs::read(marker)
                 .ok()
@@ -142,18 +134,11 @@ impl Desk {
                 let _ = std::fs::remove_file(marker);
                 if demo_profile.as_ref() == Some(&profile) {
                     let _ = session.logout().await;
-                    return None;
+                    return Ok(None);
                 }
             }
         }
-        match session.is_signed_in() {
-            Ok(true) => Some(Desk::new(session, false)),
-            Ok(false) => None,
-            Err(e) => {
-                tracing::warn!("keyring: {e}");
-                None
-            }
-        }
+        Ok(session.is_signed_in()?.then(|| Desk::new(session, false)))
     }
 
     /// Signs out: revokes the session on the portal (best effort), forgets the token (always),

@@ -7,11 +7,13 @@
 //! The form goes to the draft row; those extras are kept, typed, next to it under one cache
 //! setting keyed by the draft. The UI saves a [`WizardDraft`] and gets the same one back.
 
-use chrono::{DateTime, Utc};
+use casewatch_api::Window;
+use chrono::{DateTime, Local, NaiveDateTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::attachments::StagedAttachment;
-use super::{Desk, DeskResult};
+use super::filing::FilingRequest;
+use super::{Desk, DeskError, DeskResult};
 use crate::drafts::{CaseForm, DraftContent};
 
 /// Which drafts-table row is the wizard's.
@@ -143,8 +145,73 @@ impl WizardDraft {
     }
 }
 
+/// An instant from a wizard's date-time text: the `YYYY-MM-DDTHH:MM` of a date-time input,
+/// read in this machine's zone as the wizard reads it, or a full RFC 3339 instant.
+fn wall_instant(text: &str) -> DeskResult<DateTime<Utc>> {
+    let text = text.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
+        // A time skipped by a clock change has no instant; a repeated one takes the first.
+        .and_then(|naive| Local.from_local_datetime(&naive).earliest())
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(|| {
+            DeskError::invalid(format!(
+                "the wizard's date-time {text:?} is not a date and time (YYYY-MM-DDTHH:MM)"
+            ))
+        })
+}
+
+/// A window typed in the wizard; `None` when both ends are still empty.
+fn typed_window(start: &str, end: &str) -> DeskResult<Option<Window>> {
+    if start.trim().is_empty() && end.trim().is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(Window {
+        start: wall_instant(start)?,
+        end: wall_instant(end)?,
+    }))
+}
+
+impl WizardDraft {
+    /// The filing this draft describes, as the wizard's own submit builds it: the case (its
+    /// maintenance window read from the wizard's date-times), the staged files, and the
+    /// callback windows when `phone_callback` (the contract includes phone support; the
+    /// wizard offers the step only then). `draft_id` is the wizard's row.
+    pub fn to_filing(&self, draft_id: &str, phone_callback: bool) -> DeskResult<FilingRequest> {
+        let (mut form, _) = self.split();
+        // The form's maintenance fields are RFC 3339; the wizard keeps wall times.
+        let window = typed_window(&self.maintenance_start, &self.maintenance_end)?;
+        form.maintenance_start = window.map(|w| w.start.to_rfc3339()).unwrap_or_default();
+        form.maintenance_end = window.map(|w| w.end.to_rfc3339()).unwrap_or_default();
+        let callback_windows = if phone_callback {
+            self.callbacks
+                .iter()
+                .filter_map(|w| typed_window(&w.start, &w.end).transpose())
+                .collect::<DeskResult<_>>()?
+        } else {
+            vec![]
+        };
+        Ok(FilingRequest {
+            case: form.to_new_case()?,
+            attachment_ids: self
+                .attachments
+                .iter()
+                .map(|a| a.staged_id.clone())
+                .collect(),
+            callback_windows,
+            draft_id: Some(draft_id.to_owned()),
+        })
+    }
+}
+
 impl Desk {
-    fn wizard_draft_id(&self) -> DeskResult<Option<String>> {
+    /// The id of the wizard's row in the drafts table, if the wizard saved one (what the app
+    /// files its wizard's case under, see `FilingRequest::draft_id`).
+    pub fn wizard_draft_id(&self) -> DeskResult<Option<String>> {
         Ok(self
             .session
             .cache

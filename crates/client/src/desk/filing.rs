@@ -1,20 +1,23 @@
 //! Filing a new case, and the outbox that carries it (and replies) to the portal.
 //!
-//! Filing is one sequence, the same for every shell: the core checks the case against the
-//! cached contract (a refusal leaves nothing behind) → the case becomes a draft, which gives
-//! it its idempotency key → the draft moves to the outbox → the outbox is sent now (or the
+//! Filing is one sequence, the same for every shell: the core checks the case (and any
+//! callback windows) against the cached contract (a refusal leaves nothing behind) → the case
+//! becomes a draft, which gives it its idempotency key (a case filed from a saved draft, the
+//! wizard's among them, keeps that draft and its key) → the draft moves to the outbox → the outbox is sent now (or the
 //! case waits there while the portal cannot be reached, and the refresher sends it later —
 //! exactly once either way) → the staged files are uploaded to the new case → the callback
 //! request follows → the answer carries the case with its deadline computed by the core.
 
-use casewatch_api::{CallbackRequest, Case, NewCase, Window};
+use casewatch_api::{CallbackRequest, Case, Me, NewCase, Window};
+use casewatch_core::{check_callback, contract_terms, CallbackWindow};
+use chrono::Utc;
 use serde::Serialize;
 
 use super::thread::Delivery;
 use super::{Desk, DeskError, DeskResult};
 use crate::drafts::{CaseForm, DraftContent};
 use crate::error::ClientError;
-use crate::outbox::{check_new_case, Delivered, FlushReport, OutboxItem};
+use crate::outbox::{check_new_case, crash_point, Delivered, FlushReport, OutboxItem};
 
 /// A new case as the wizard (or the command line) files it.
 #[derive(Debug, Clone)]
@@ -25,6 +28,22 @@ pub struct FilingRequest {
     pub attachment_ids: Vec<String>,
     /// Windows for a phone callback, requested once the case exists (none: no callback).
     pub callback_windows: Vec<Window>,
+    /// The saved draft this case was written in (the wizard's, or one listed by `drafts`):
+    /// the case is filed under that draft's idempotency key and only that draft leaves the
+    /// drafts table. `None` files it through a draft of its own.
+    pub draft_id: Option<String>,
+}
+
+/// Checks callback windows with the core's rule (phone support in the contract, every window
+/// ending after `now`) before anything is queued or sent, so the client refuses with the
+/// portal's own code. The level comes from the cached contract (`no_contract` without one).
+pub fn check_callback_windows(me: Option<&Me>, windows: &[Window]) -> DeskResult<()> {
+    let (level, _) = contract_terms(
+        me.and_then(|m| m.contract.as_ref()),
+        me.and_then(|m| m.calendar.as_ref()),
+    )?;
+    let windows: Vec<CallbackWindow> = windows.iter().copied().map(Into::into).collect();
+    Ok(check_callback(level, &windows, Utc::now())?)
 }
 
 /// What became of a filed case.
@@ -91,6 +110,9 @@ impl Desk {
     pub fn queue(&self, content: DraftContent) -> DeskResult<OutboxItem> {
         let cache = &self.session.cache;
         let draft = cache.create_draft(content)?;
+        // A process killed here leaves a saved draft, which `drafts send` files later under
+        // the same key (the CLI's crash tests stop here).
+        crash_point("after_draft_save");
         match cache.submit_draft(&draft.id) {
             Ok(item) => Ok(item),
             Err(e) => {
@@ -98,6 +120,26 @@ impl Desk {
                 Err(e.into())
             }
         }
+    }
+
+    /// Puts `content` in the outbox through the saved draft `draft_id`, keeping that draft's
+    /// idempotency key; `None` queues it through a draft of its own ([`queue`](Self::queue)).
+    /// A saved draft already moved to the outbox (a crash right after) answers with its item;
+    /// a refusal keeps the saved draft, with `content` in it.
+    pub fn queue_as(
+        &self,
+        content: DraftContent,
+        draft_id: Option<&str>,
+    ) -> DeskResult<OutboxItem> {
+        let Some(id) = draft_id else {
+            return self.queue(content);
+        };
+        let cache = &self.session.cache;
+        if cache.draft(id)?.is_some() {
+            cache.save_draft(id, content)?;
+            crash_point("after_draft_save");
+        }
+        Ok(cache.submit_draft(id)?)
     }
 
     /// Sends the outbox now and records whether the portal could be reached.
@@ -131,19 +173,28 @@ impl Desk {
             .and_then(|i| i.delivered))
     }
 
-    /// Files a new case (see the module docs). The wizard's draft is discarded once the case
-    /// is sent or queued.
+    /// Files a new case (see the module docs). The request's saved draft leaves the drafts
+    /// table once the case is sent or queued; when that draft is the wizard's, the wizard's
+    /// extras go with it. Any other draft, the wizard's among them, is left alone.
     pub async fn file_case(&self, request: FilingRequest) -> DeskResult<FilingOutcome> {
         let FilingRequest {
             case,
             attachment_ids,
             callback_windows,
+            draft_id,
         } = request;
         let cache = &self.session.cache;
-        check_new_case(self.me()?.as_ref(), &case)?;
+        let me = self.me()?;
+        check_new_case(me.as_ref(), &case)?;
+        if !callback_windows.is_empty() {
+            check_callback_windows(me.as_ref(), &callback_windows)?;
+        }
         let files = self.attachments_staged(&attachment_ids)?;
-        let item = self.queue(DraftContent::NewCase(form_of(&case)))?;
-        self.wizard_draft_discard()?;
+        let was_wizards = draft_id.is_some() && self.wizard_draft_id()? == draft_id;
+        let item = self.queue_as(DraftContent::NewCase(form_of(&case)), draft_id.as_deref())?;
+        if was_wizards {
+            self.wizard_draft_discard()?;
+        }
         let Some(Delivered::Case { number }) = self.send_item(&item, "case").await? else {
             return Ok(FilingOutcome {
                 outbox_id: item.id.to_string(),

@@ -4,15 +4,16 @@
 //! Drafts live in one table (see `crate::drafts`), so a case half-written in the app's wizard,
 //! a case or reply the command line saved, or one left behind when a process died between
 //! saving and queueing it, are all the same kind of row. Sending a saved draft is not a flow of
-//! its own: a new case goes through [`Desk::file_case`] and a reply through [`Desk::reply`],
-//! the very flows a shell uses for something typed just now, and the saved row is removed once
-//! its content is sent or queued. Nothing had been sent under the saved row's idempotency key
-//! (a draft that reaches the outbox leaves the drafts table in the same transaction), so filing
-//! it under the new key of the flow cannot create a second case.
+//! its own: a new case goes through [`Desk::file_case`] and a reply through [`Desk::reply_as`],
+//! the very flows a shell uses for something typed just now, given the saved row's id: the
+//! content goes to the outbox under that row's idempotency key, and the row (only that one)
+//! leaves the drafts table in the same transaction. The wizard's draft is sent as the wizard
+//! would send it, with its staged files and callback windows.
 
 use serde::Serialize;
 
 use super::filing::{FilingOutcome, FilingRequest};
+use super::form::terms_of;
 use super::thread::ReplyOutcome;
 use super::{Desk, DeskError, DeskResult};
 use crate::drafts::{Draft, DraftContent};
@@ -58,12 +59,23 @@ impl Desk {
             .cache
             .draft(id)?
             .ok_or_else(|| DeskError::new("not_found", format!("there is no draft {id}")))?;
-        let sent = match draft.content {
+        Ok(match draft.content {
             DraftContent::NewCase(form) => {
-                let request = FilingRequest {
-                    case: form.to_new_case()?,
-                    attachment_ids: vec![],
-                    callback_windows: vec![],
+                let request = match self.wizard_draft_load()?.draft {
+                    Some(wizard) if self.wizard_draft_id()?.as_deref() == Some(id) => {
+                        let phone = self
+                            .me()?
+                            .as_ref()
+                            .and_then(|me| terms_of(me).ok())
+                            .is_some_and(|(level, _)| level.phone_callback());
+                        wizard.to_filing(id, phone)?
+                    }
+                    _ => FilingRequest {
+                        case: form.to_new_case()?,
+                        attachment_ids: vec![],
+                        callback_windows: vec![],
+                        draft_id: Some(id.to_owned()),
+                    },
                 };
                 SavedDraftSent::NewCase {
                     filed: Box::new(self.file_case(request).await?),
@@ -71,11 +83,9 @@ impl Desk {
             }
             DraftContent::Reply { case_number, body } => SavedDraftSent::Reply {
                 case_number,
-                replied: self.reply(case_number, &body, &[]).await?,
+                replied: self.reply_as(case_number, &body, &[], Some(id)).await?,
             },
-        };
-        self.session.cache.discard_draft(id)?;
-        Ok(sent)
+        })
     }
 
     /// Discards saved draft `id` (one that does not exist is already discarded).

@@ -15,6 +15,7 @@ use casewatch_core::ResponseDeadline;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::filing::check_callback_windows;
 use super::form::terms_of;
 use super::{Desk, DeskError, DeskResult};
 use crate::drafts::DraftContent;
@@ -276,15 +277,32 @@ impl Desk {
         body: &str,
         attachment_ids: &[String],
     ) -> DeskResult<ReplyOutcome> {
+        self.reply_as(number, body, attachment_ids, None).await
+    }
+
+    /// [`reply`](Self::reply) through the saved draft `draft_id` (its idempotency key; only
+    /// that draft leaves the drafts table), or through a draft of its own (`None`).
+    pub async fn reply_as(
+        &self,
+        number: i64,
+        body: &str,
+        attachment_ids: &[String],
+        draft_id: Option<&str>,
+    ) -> DeskResult<ReplyOutcome> {
         let cache = &self.session.cache;
+        // The body is checked before any file is uploaded for it.
+        DraftContent::to_new_comment(body)?;
         if !attachment_ids.is_empty() {
             let files = self.attachments_staged(attachment_ids)?;
             self.attachments_upload(number, &files).await?;
         }
-        let item = self.queue(DraftContent::Reply {
-            case_number: number,
-            body: body.to_owned(),
-        })?;
+        let item = self.queue_as(
+            DraftContent::Reply {
+                case_number: number,
+                body: body.to_owned(),
+            },
+            draft_id,
+        )?;
         let delivered = self.send_item(&item, "reply").await?;
         if let Some(Delivered::Comment { id, .. }) = delivered {
             let comments = self.session.api.comments(number).await?.comments;
@@ -324,12 +342,15 @@ impl Desk {
         self.with_deadline(case)
     }
 
-    /// Asks for a phone callback in the given windows (the core's rules, on the portal).
+    /// Asks for a phone callback in the given windows. The core's rule is checked here first
+    /// (a window that already ended is refused with the portal's code, without a request),
+    /// and again by the portal.
     pub async fn request_callback(
         &self,
         number: i64,
         windows: Vec<Window>,
     ) -> DeskResult<Callback> {
+        check_callback_windows(self.me()?.as_ref(), &windows)?;
         Ok(self
             .session
             .api
