@@ -3,9 +3,9 @@
 //! session's gnome-keyring (`make test`).
 //!
 //! The crash tests use the test-only `CASEWATCH_TEST_CRASH_AT` hook, which makes the binary
-//! kill itself with SIGKILL at a given point between queueing the case in the outbox and
-//! recording the server's acknowledgement; whatever the point, the next run ends with exactly
-//! one case.
+//! kill itself with SIGKILL at a given point between saving the case as a draft and recording
+//! the server's acknowledgement; whatever the point, the next run ends with exactly one case
+//! (a case killed right after its draft was saved is a draft, sent with `drafts send`).
 //!
 //! The CLI and the app share one desk (`casewatch_client::desk`); the drafts test writes a
 //! draft the way the app's wizard does and sends it with the command line.
@@ -24,13 +24,18 @@ fn new_case_args(subject: &str) -> Vec<String> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_client_killed_anywhere_between_outbox_and_ack_files_exactly_one_case() {
+async fn a_client_killed_anywhere_between_draft_and_ack_files_exactly_one_case() {
     let data = tempfile::tempdir().unwrap();
     let server = start_server(data.path()).await;
     let env = Env::new(server.base_url());
     blocking(move || {
         env.login();
-        for point in ["after_outbox_write", "after_send", "before_ack"] {
+        for point in [
+            "after_draft_save",
+            "after_outbox_write",
+            "after_send",
+            "before_ack",
+        ] {
             let subject = format!("killed at {point}");
             let args = new_case_args(&subject);
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -43,6 +48,20 @@ async fn a_client_killed_anywhere_between_outbox_and_ack_files_exactly_one_case(
             // Whether the server acted before the kill depends on the point.
             let acted = matches!(point, "after_send" | "before_ack");
             assert_eq!(env.count_cases(&subject), usize::from(acted), "{point}");
+            if point == "after_draft_save" {
+                // Nothing was queued: the case is a saved draft, sent from the list.
+                let (_, v) = env.json(&["drafts", "--json"]);
+                let drafts = v["drafts"].as_array().unwrap();
+                let draft = drafts
+                    .iter()
+                    .find(|d| d["content"]["subject"] == subject.as_str())
+                    .unwrap_or_else(|| panic!("the draft is kept: {v}"));
+                let id = draft["id"].as_str().unwrap();
+                let (code, v) = env.json(&["drafts", "send", id, "--json"]);
+                assert_eq!((code, v["status"].as_str()), (0, Some("sent")), "{v}");
+                let (_, v) = env.json(&["drafts", "--json"]);
+                assert_eq!(v["drafts"].as_array().map(Vec::len), Some(0), "{v}");
+            }
             let (code, v) = env.json(&["sync", "--json"]);
             assert_eq!(code, 0, "{point}: {v}");
             assert_eq!(env.count_cases(&subject), 1, "{point}: exactly one case");
@@ -279,6 +298,48 @@ async fn a_case_half_written_in_the_app_is_listed_sent_and_discarded_from_the_co
         // An unknown draft cannot be sent.
         let (code, v) = env.json(&["drafts", "send", "no-such-draft", "--json"]);
         assert_eq!((code, v["error"]["code"].as_str()), (2, Some("not_found")));
+    })
+    .await;
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_command_line_leaves_the_apps_draft_alone_and_names_a_keyring_it_cannot_reach() {
+    let data = tempfile::tempdir().unwrap();
+    let server = start_server(data.path()).await;
+    let env = Env::new(server.base_url());
+    blocking(move || {
+        env.login();
+        let desk = env.desk();
+        let typed = WizardDraft {
+            version: 1,
+            step: "situation".into(),
+            case_type: "problem".into(),
+            subject: "still typing in the app".into(),
+            ..WizardDraft::default()
+        };
+        desk.wizard_draft_save(&typed).unwrap();
+
+        // A case filed on the command line is not the app's half-written one.
+        let args = new_case_args("filed on the command line");
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (code, v) = env.json(&args);
+        assert_eq!((code, v["status"].as_str()), (0, Some("sent")), "{v}");
+        assert_eq!(desk.wizard_draft_load().unwrap().draft, Some(typed));
+
+        // Without a reachable Secret Service the command says so, with the keyring's code:
+        // the user is signed in, and `casewatch login` would not help.
+        let out = env
+            .command(&["cases", "--json"])
+            .env(
+                "DBUS_SESSION_BUS_ADDRESS",
+                "unix:path=/nonexistent/casewatch-bus",
+            )
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["error"]["code"], "keyring", "{v}");
     })
     .await;
     server.shutdown().await.unwrap();
