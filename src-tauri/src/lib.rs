@@ -84,7 +84,14 @@ pub fn run() {
             tauri::async_runtime::spawn(async move {
                 let mut slot = slot;
                 let state = handle.state::<AppState>();
-                let desk = Desk::restore(&state.home).await.map(Arc::new);
+                // The app starts either way: a keyring it cannot read means signed out here.
+                let desk = match Desk::restore(&state.home).await {
+                    Ok(desk) => desk.map(Arc::new),
+                    Err(e) => {
+                        tracing::warn!("cannot restore the last session: {e}");
+                        None
+                    }
+                };
                 *slot = desk.clone();
                 drop(slot);
                 if let Some(desk) = desk {

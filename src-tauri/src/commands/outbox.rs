@@ -18,12 +18,15 @@ pub async fn outbox_submit_case(
     attachment_ids: Vec<String>,
     callback_windows: Vec<Window>,
 ) -> Result<FilingOutcome, AppError> {
+    let desk = state.desk().await?;
+    // The wizard files its own draft: its idempotency key, and only it leaves the drafts.
     let request = FilingRequest {
         case,
         attachment_ids,
         callback_windows,
+        draft_id: desk.wizard_draft_id()?,
     };
-    state.desk().await?.file_case(request).await
+    desk.file_case(request).await
 }
 
 /// `outbox_send_now`: sends every waiting item at once instead of at the next refresh.
