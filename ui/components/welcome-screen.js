@@ -5,6 +5,7 @@
 import { demoAccounts, demoStart, login } from '../api.js';
 import { errorBox, h } from '../dom.js';
 import { language, onLanguageChange, t } from '../i18n.js';
+import { demoOffer } from '../lib/demo-offer.js';
 import { session, setSession } from '../state.js';
 
 /**
@@ -21,10 +22,8 @@ function describe(description) {
 
 /** The first-run screen: sign in, or try a demo account. */
 class WelcomeScreen extends HTMLElement {
-  /** @type {any[] | null} the `demo_accounts` answer */
-  accounts = null;
-  /** @type {any} */
-  accountsError = null;
+  /** @type {import('../lib/demo-offer.js').DemoOffer} what the demo card offers */
+  offer = { kind: 'loading' };
   /** @type {string | null} the demo account chosen */
   selected = null;
   /** @type {'login' | 'demo' | null} */
@@ -45,11 +44,11 @@ class WelcomeScreen extends HTMLElement {
     this.render();
     demoAccounts()
       .then((answer) => {
-        this.accounts = answer.accounts ?? [];
+        this.offer = demoOffer({ answer });
         this.selected = answer.accounts?.[0]?.email ?? null;
       })
       .catch((error) => {
-        this.accountsError = error;
+        this.offer = demoOffer({ error });
       })
       .finally(() => this.render());
   }
@@ -161,16 +160,17 @@ class WelcomeScreen extends HTMLElement {
       ),
     );
 
+    const offer = this.offer;
     let accounts;
-    if (this.accountsError) {
+    if (offer.kind === 'unavailable') {
       accounts = h('p', { class: 'notice', dataset: { testid: 'demo-unavailable' }, text: t('welcome.demo.unavailable') });
-    } else if (this.accounts === null) {
+    } else if (offer.kind !== 'accounts') {
       accounts = h('p', { class: 'muted', text: t('common.loading') });
     } else {
       accounts = h(
         'div',
         { class: 'demo-accounts', role: 'radiogroup', 'aria-label': t('welcome.demo.accounts') },
-        this.accounts.map((/** @type {any} */ account) =>
+        offer.accounts.map((account) =>
           h(
             'label',
             { class: `choice${this.selected === account.email ? ' choice--selected' : ''}` },
@@ -206,7 +206,8 @@ class WelcomeScreen extends HTMLElement {
       );
     }
 
-    const demoCard = h(
+    // A build without the demo has no demo card at all (see lib/demo-offer.js).
+    const demoCard = offer.kind === 'none' ? null : h(
       'section',
       { class: 'card welcome__card welcome__card--demo' },
       h(
