@@ -23,6 +23,23 @@ fn new_case_args(subject: &str) -> Vec<String> {
     args
 }
 
+/// A complete case as the app's wizard saves it (its review step).
+fn typed_in_the_app(subject: &str) -> WizardDraft {
+    WizardDraft {
+        version: 1,
+        step: "review".into(),
+        case_type: "problem".into(),
+        subject: subject.into(),
+        environment: "production".into(),
+        product: "Orbit Search".into(),
+        product_version: "8.1.2".into(),
+        severity: Some(2),
+        situation: "Bulk indexing stalls.".into(),
+        impact: "Orders are not searchable.".into(),
+        ..WizardDraft::default()
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_killed_anywhere_between_draft_and_ack_files_exactly_one_case() {
     let data = tempfile::tempdir().unwrap();
@@ -241,7 +258,7 @@ async fn login_sync_search_cases_and_logout_from_the_command_line() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_case_half_written_in_the_app_is_listed_sent_and_discarded_from_the_command_line() {
+async fn the_apps_half_written_case_survives_case_new_and_is_sent_or_discarded_from_drafts() {
     let data = tempfile::tempdir().unwrap();
     let server = start_server(data.path()).await;
     let env = Env::new(server.base_url());
@@ -249,20 +266,18 @@ async fn a_case_half_written_in_the_app_is_listed_sent_and_discarded_from_the_co
         env.login();
         // The app's wizard saves what the user typed so far.
         let desk = env.desk();
-        let typed = WizardDraft {
-            version: 1,
-            step: "review".into(),
-            case_type: "problem".into(),
-            subject: "half-written in the app".into(),
-            environment: "production".into(),
-            product: "Orbit Search".into(),
-            product_version: "8.1.2".into(),
-            severity: Some(2),
-            situation: "Bulk indexing stalls.".into(),
-            impact: "Orders are not searchable.".into(),
-            ..WizardDraft::default()
-        };
+        let typed = typed_in_the_app("half-written in the app");
         desk.wizard_draft_save(&typed).unwrap();
+
+        // A case filed on the command line is not the app's half-written one.
+        let args = new_case_args("filed on the command line");
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (code, v) = env.json(&args);
+        assert_eq!((code, v["status"].as_str()), (0, Some("sent")), "{v}");
+        assert_eq!(
+            desk.wizard_draft_load().unwrap().draft.as_ref(),
+            Some(&typed)
+        );
 
         let (code, v) = env.json(&["drafts", "--json"]);
         assert_eq!(code, 0, "{v}");
@@ -298,39 +313,11 @@ async fn a_case_half_written_in_the_app_is_listed_sent_and_discarded_from_the_co
         // An unknown draft cannot be sent.
         let (code, v) = env.json(&["drafts", "send", "no-such-draft", "--json"]);
         assert_eq!((code, v["error"]["code"].as_str()), (2, Some("not_found")));
-    })
-    .await;
-    server.shutdown().await.unwrap();
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_command_line_leaves_the_apps_draft_alone_and_names_a_keyring_it_cannot_reach() {
-    let data = tempfile::tempdir().unwrap();
-    let server = start_server(data.path()).await;
-    let env = Env::new(server.base_url());
-    blocking(move || {
-        env.login();
-        let desk = env.desk();
-        let typed = WizardDraft {
-            version: 1,
-            step: "situation".into(),
-            case_type: "problem".into(),
-            subject: "still typing in the app".into(),
-            ..WizardDraft::default()
-        };
-        desk.wizard_draft_save(&typed).unwrap();
-
-        // A case filed on the command line is not the app's half-written one.
-        let args = new_case_args("filed on the command line");
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let (code, v) = env.json(&args);
-        assert_eq!((code, v["status"].as_str()), (0, Some("sent")), "{v}");
-        assert_eq!(desk.wizard_draft_load().unwrap().draft, Some(typed));
 
         // Without a reachable Secret Service the command says so, with the keyring's code:
         // the user is signed in, and `casewatch login` would not help.
         let out = env
-            .command(&["cases", "--json"])
+            .command(&["drafts", "--json"])
             .env(
                 "DBUS_SESSION_BUS_ADDRESS",
                 "unix:path=/nonexistent/casewatch-bus",

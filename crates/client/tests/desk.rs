@@ -352,8 +352,7 @@ async fn the_wizard_draft_comes_back_as_typed_and_is_a_draft_for_both_shells() {
     request.draft_id = desk.wizard_draft_id().unwrap();
     assert!(request.draft_id.is_some());
     desk.file_case(request).await.unwrap();
-    assert_eq!(desk.wizard_draft_load().unwrap().draft, None);
-    assert!(desk.session.cache.drafts().unwrap().is_empty());
+    assert_no_drafts(&desk);
     server.shutdown().await.unwrap();
 }
 
@@ -493,6 +492,24 @@ fn typed_in_the_wizard(
     }
 }
 
+/// The idempotency key the outbox item `outbox_id` was sent under.
+fn idempotency_key(desk: &Desk, outbox_id: &str) -> String {
+    desk.session
+        .cache
+        .outbox(None)
+        .unwrap()
+        .into_iter()
+        .find(|i| i.id.to_string() == outbox_id)
+        .expect("the outbox item")
+        .idempotency_key
+}
+
+/// Neither the wizard nor the drafts list has anything left.
+fn assert_no_drafts(desk: &Desk) {
+    assert_eq!(desk.wizard_draft_load().unwrap().draft, None);
+    assert!(desk.session.cache.drafts().unwrap().is_empty());
+}
+
 #[tokio::test]
 async fn only_the_draft_that_is_filed_leaves_and_it_keeps_its_key_files_and_callbacks() {
     let (_data, server) = portal().await;
@@ -525,15 +542,7 @@ async fn only_the_draft_that_is_filed_leaves_and_it_keeps_its_key_files_and_call
         casewatch_client::desk::saved_drafts::SavedDraftSent::NewCase { filed } => filed.outbox_id,
         other => panic!("a new case: {other:?}"),
     };
-    let item = desk
-        .session
-        .cache
-        .outbox(None)
-        .unwrap()
-        .into_iter()
-        .find(|i| i.id.to_string() == outbox_id)
-        .expect("the outbox item");
-    assert_eq!(item.idempotency_key, saved.idempotency_key);
+    assert_eq!(idempotency_key(&desk, &outbox_id), saved.idempotency_key);
     assert_eq!(count_cases(&desk, "Saved earlier").await, 1);
     assert!(desk.session.cache.draft(&saved.id).unwrap().is_none());
     assert_eq!(
@@ -566,17 +575,8 @@ async fn only_the_draft_that_is_filed_leaves_and_it_keeps_its_key_files_and_call
     assert_eq!(files[0].filename, "ingest.log");
     let callbacks = desk.session.api.callbacks(number).await.unwrap().callbacks;
     assert_eq!(callbacks.len(), 1, "the callback window went with the case");
-    let item = desk
-        .session
-        .cache
-        .outbox(None)
-        .unwrap()
-        .into_iter()
-        .find(|i| i.id.to_string() == filed.outbox_id)
-        .unwrap();
-    assert_eq!(item.idempotency_key, key);
-    assert_eq!(desk.wizard_draft_load().unwrap().draft, None);
-    assert!(desk.session.cache.drafts().unwrap().is_empty());
+    assert_eq!(idempotency_key(&desk, &filed.outbox_id), key);
+    assert_no_drafts(&desk);
     server.shutdown().await.unwrap();
 }
 
