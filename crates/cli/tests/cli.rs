@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::casewatch;
+use common::{casewatch, sla_args};
 use serde_json::{json, Value};
 
 fn json_of(args: &[&str]) -> (i32, Value) {
@@ -277,20 +277,7 @@ fn bad_input_is_invalid_argument_never_a_panic() {
         args.extend(extra);
         assert_refused(&args, "invalid_argument");
     }
-    assert_refused(
-        &[
-            "sla",
-            "--deployment",
-            "cloud",
-            "--subscription",
-            "gold",
-            "--severity",
-            "9",
-            "--created",
-            "2026-03-09T10:00:00Z",
-        ],
-        "invalid_argument",
-    );
+    assert_refused(&sla_args("cloud", "gold", "9"), "invalid_argument");
     assert_refused(
         &[
             "sla",
@@ -305,20 +292,7 @@ fn bad_input_is_invalid_argument_never_a_panic() {
         ],
         "invalid_argument",
     );
-    assert_refused(
-        &[
-            "sla",
-            "--deployment",
-            "moon",
-            "--subscription",
-            "gold",
-            "--severity",
-            "2",
-            "--created",
-            "2026-03-09T10:00:00Z",
-        ],
-        "invalid_argument",
-    );
+    assert_refused(&sla_args("moon", "gold", "2"), "invalid_argument");
     assert_refused(
         &[
             "sla",
@@ -362,17 +336,7 @@ fn bad_input_is_invalid_argument_never_a_panic() {
 
 #[test]
 fn human_output_is_a_short_answer() {
-    let (code, stdout, _) = casewatch(&[
-        "sla",
-        "--deployment",
-        "cloud",
-        "--subscription",
-        "enterprise",
-        "--severity",
-        "2",
-        "--created",
-        "2026-03-09T10:00:00Z",
-    ]);
+    let (code, stdout, _) = casewatch(&sla_args("cloud", "enterprise", "2"));
     assert_eq!(code, 0);
     assert!(stdout.contains("4 hours, 24×7"), "{stdout}");
     assert!(stdout.contains("2026-03-09T14:00:00Z"), "{stdout}");

@@ -5,6 +5,9 @@
 //! closed, so its first write meets a closed pipe every time, not only when the output outgrows
 //! the pipe's buffer or the reader happens to win a race.
 
+mod common;
+
+use common::sla_args;
 use std::io::Read;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -77,21 +80,9 @@ fn assert_quiet_stop(args: &[&str]) {
     );
 }
 
-const SLA: [&str; 9] = [
-    "sla",
-    "--deployment",
-    "self-managed",
-    "--subscription",
-    "platinum",
-    "--severity",
-    "2",
-    "--created",
-    "2026-03-09T14:00:00Z",
-];
-
 #[test]
 fn a_human_answer_stops_quietly() {
-    assert_quiet_stop(&SLA);
+    assert_quiet_stop(&sla_args("self-managed", "platinum", "2"));
     assert_quiet_stop(&[
         "entitlements",
         "--deployment",
@@ -105,7 +96,7 @@ fn a_human_answer_stops_quietly() {
 
 #[test]
 fn a_json_answer_stops_quietly() {
-    let mut args = SLA.to_vec();
+    let mut args = sla_args("self-managed", "platinum", "2");
     args.push("--json");
     assert_quiet_stop(&args);
     assert_quiet_stop(&[
@@ -121,18 +112,9 @@ fn a_json_answer_stops_quietly() {
 #[test]
 fn a_json_refusal_stops_quietly() {
     // With --json a refusal is written to standard output too; nobody is left to read it.
-    assert_quiet_stop(&[
-        "sla",
-        "--deployment",
-        "cloud",
-        "--subscription",
-        "gold",
-        "--severity",
-        "9",
-        "--created",
-        "2026-03-09T14:00:00Z",
-        "--json",
-    ]);
+    let mut args = sla_args("cloud", "gold", "9");
+    args.push("--json");
+    assert_quiet_stop(&args);
 }
 
 #[test]

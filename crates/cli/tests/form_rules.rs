@@ -6,95 +6,22 @@
 //! directories and a private keyring service, so it needs the D-Bus session and unlocked
 //! keyring that `make test` provides.
 
-use casewatch_server::{PasswordCost, RunningServer, ServerConfig};
-use serde_json::Value;
-use std::process::Command;
+mod common;
 
-const ADMIN: &str = "admin@acme.example";
-const PASSWORD: &str = "casewatch-demo";
+use common::{blocking, new_case_flags, start_server, Env};
 
-struct Env {
-    root: tempfile::TempDir,
-    service: String,
-    portal: String,
+/// Cases with this subject on the server, and drafts or outbox items left behind locally.
+fn traces_of(env: &Env, subject: &str) -> (usize, usize) {
+    let (code, v) = env.json(&["drafts", "--json"]);
+    assert_eq!(code, 0, "{v}");
+    let drafts = v["drafts"].as_array().map_or(0, Vec::len);
+    (env.count_cases(subject), drafts)
 }
 
-impl Env {
-    fn new(portal: String) -> Env {
-        assert!(
-            std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
-            "no D-Bus session bus: run the tests with `make test` (dbus-run-session + gnome-keyring)"
-        );
-        let root = tempfile::tempdir().unwrap();
-        let service =
-            format!("casewatch-cli-rules-{}", root.path().display()).replace(['/', '.'], "-");
-        Env {
-            root,
-            service,
-            portal,
-        }
-    }
-
-    /// Runs `casewatch` with `--json`; returns the exit status and the one JSON answer.
-    fn json(&self, args: &[&str]) -> (i32, Value) {
-        let out = Command::new(env!("CARGO_BIN_EXE_casewatch"))
-            .args(args)
-            .arg("--json")
-            .env("XDG_DATA_HOME", self.root.path().join("data"))
-            .env("XDG_CACHE_HOME", self.root.path().join("cache"))
-            .env("CASEWATCH_KEYRING_SERVICE", &self.service)
-            .env("CASEWATCH_PASSWORD", PASSWORD)
-            .env_remove("CASEWATCH_TEST_CRASH_AT")
-            .output()
-            .expect("run casewatch");
-        let text = String::from_utf8_lossy(&out.stdout);
-        let value = serde_json::from_str(text.trim()).unwrap_or_else(|e| {
-            panic!(
-                "{args:?}: {e}: stdout {text} stderr {}",
-                String::from_utf8_lossy(&out.stderr)
-            )
-        });
-        (out.status.code().unwrap_or(-1), value)
-    }
-
-    /// Cases with this subject on the server, and drafts or outbox items left behind locally.
-    fn traces_of(&self, subject: &str) -> (usize, usize) {
-        let (code, v) = self.json(&["cases"]);
-        assert_eq!(code, 0, "{v}");
-        let on_server = v["cases"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|c| c["subject"] == subject)
-            .count();
-        let (code, v) = self.json(&["drafts"]);
-        assert_eq!(code, 0, "{v}");
-        let drafts = v["drafts"].as_array().map_or(0, Vec::len);
-        (on_server, drafts)
-    }
-}
-
-/// `case new` with every field filled in; `change` edits the flags before the run.
+/// `case new --json` with every field filled in; `change` edits the flags before the run.
 fn new_case(subject: &str, change: impl FnOnce(&mut Vec<String>)) -> Vec<String> {
-    let mut args: Vec<String> = [
-        "case",
-        "new",
-        "--subject",
-        subject,
-        "--severity",
-        "2",
-        "--product",
-        "Orbit Search",
-        "--version",
-        "8.1.2",
-        "--situation",
-        "Bulk indexing stalls.",
-        "--impact",
-        "Orders are not searchable.",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let mut args = new_case_flags(subject);
+    args.push("--json".to_string());
     change(&mut args);
     args
 }
@@ -109,22 +36,14 @@ fn set_flag(args: &mut [String], flag: &str, value: &str) {
     args[i + 1] = value.to_string();
 }
 
-async fn start_server(dir: &std::path::Path) -> RunningServer {
-    let mut config = ServerConfig::new(([127, 0, 0, 1], 0).into(), dir);
-    config.demo = true;
-    config.password_cost = PasswordCost::InsecureFastForTests;
-    casewatch_server::serve(config).await.unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn case_new_refuses_what_the_core_refuses_before_anything_is_saved() {
     let data = tempfile::tempdir().unwrap();
     let server = start_server(data.path()).await;
     let env = Env::new(server.base_url());
 
-    tokio::task::spawn_blocking(move || {
-        let (code, v) = env.json(&["login", "--portal", &env.portal, "--email", ADMIN]);
-        assert_eq!(code, 0, "{v}");
+    blocking(move || {
+        env.login();
 
         // The impact is required: leaving the flag out or giving a blank one is refused with
         // the core's code (it used to default to "" and be filed).
@@ -166,7 +85,7 @@ async fn case_new_refuses_what_the_core_refuses_before_anything_is_saved() {
                 "{v}"
             );
             assert_eq!(
-                env.traces_of(subject),
+                traces_of(&env, subject),
                 (0, 0),
                 "{subject:?}: nothing filed, nothing saved"
             );
@@ -177,11 +96,10 @@ async fn case_new_refuses_what_the_core_refuses_before_anything_is_saved() {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let (code, v) = env.json(&args);
         assert_eq!((code, v["status"].as_str()), (0, Some("sent")), "{v}");
-        assert_eq!(env.traces_of("filed with its impact").0, 1);
-        let (code, v) = env.json(&["logout"]);
+        assert_eq!(traces_of(&env, "filed with its impact").0, 1);
+        let (code, v) = env.json(&["logout", "--json"]);
         assert_eq!(code, 0, "{v}");
     })
-    .await
-    .unwrap();
+    .await;
     server.shutdown().await.unwrap();
 }

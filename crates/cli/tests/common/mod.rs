@@ -43,6 +43,22 @@ pub fn new_case_flags(subject: &str) -> Vec<String> {
     .collect()
 }
 
+/// `casewatch sla` for a case opened on Monday 9 March 2026 at 10:00 UTC with these flags;
+/// callers add `--json` or anything else they need.
+pub fn sla_args<'a>(deployment: &'a str, subscription: &'a str, severity: &'a str) -> Vec<&'a str> {
+    vec![
+        "sla",
+        "--deployment",
+        deployment,
+        "--subscription",
+        subscription,
+        "--severity",
+        severity,
+        "--created",
+        "2026-03-09T10:00:00Z",
+    ]
+}
+
 /// Runs `casewatch` with `args` in the test's own environment: exit status, stdout, stderr.
 pub fn casewatch(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_casewatch"))
