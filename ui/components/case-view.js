@@ -338,7 +338,7 @@ class CaseView extends HTMLElement {
           ),
     );
 
-    this.replaceChildren(h('div', { class: 'case' }, head, h('div', { class: 'case__grid' }, thread, sidePanel(this, c))));
+    this.replaceChildren(h('div', { class: 'case' }, head, h('div', { class: 'split case__grid' }, thread, sidePanel(this, c))));
   }
 }
 

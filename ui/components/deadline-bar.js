@@ -75,7 +75,7 @@ export class DeadlineBar extends HTMLElement {
     } else if (deadline && d.due_at) {
       const value = barValue(deadline);
       const bar = h('progress', {
-        class: 'deadline__bar',
+        class: 'bar deadline__bar',
         max: '1',
         value: String(value),
         'aria-label': t('deadline.aria', { percent: Math.round(value * 100) }),

@@ -32,7 +32,7 @@ export const TEMPLATE = `
     <h1 data-i18n="calc.heading"></h1>
     <p class="muted" data-i18n="calc.intro"></p>
   </header>
-  <div class="calc__grid">
+  <div class="split calc__grid">
     <form class="calc__form" data-testid="calc-form" novalidate autocomplete="off">
       <fieldset>
         <legend data-i18n="calc.contract"></legend>

@@ -208,7 +208,7 @@ class KbScreen extends HTMLElement {
         children.push(
           h('span', { class: 'kb-sync__text', text: total ? t('kb.sync.progress', { done: s.done, total }) : t('kb.sync.running') }),
           h('progress', {
-            class: 'kb-sync__bar',
+            class: 'bar kb-sync__bar',
             max: String(total || 1),
             ...(total ? { value: String(Math.min(s.done, total)) } : {}),
             dataset: { testid: 'kb-sync-progress' },
