@@ -35,22 +35,15 @@ function chars(text) {
 }
 
 /**
- * Case types that ask for advice rather than a fix (SPEC §6): `how-to`.
- * @param {string} type
- * @returns {boolean}
- */
-export function isAdvisoryType(type) {
-  return type === 'how-to';
-}
-
-/**
- * True when the wizard must show the SPEC §6 note: advice asked under break/fix only.
+ * True when the wizard must show the SPEC §6 note: advice asked under break/fix only. Which
+ * types ask for advice is the core's answer (`advisory_types` of the form rules).
  * @param {string} type
  * @param {string | null | undefined} supportKind
+ * @param {{ advisory_types: readonly string[] }} rules
  * @returns {boolean}
  */
-export function needsAdvisoryNote(type, supportKind) {
-  return isAdvisoryType(type) && supportKind === 'break-fix';
+export function needsAdvisoryNote(type, supportKind, rules) {
+  return rules.advisory_types.includes(type) && supportKind === 'break-fix';
 }
 
 /**

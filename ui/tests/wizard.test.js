@@ -27,6 +27,7 @@ const RULES = {
   case_types: ['problem', 'feature-request', 'how-to', 'account-change', 'maintenance-notice'],
   environments: ['production', 'non-production'],
   impact_required: true,
+  advisory_types: ['how-to', 'feature-request'],
   severities: [1, 2, 3, 4].map((n) => ({ severity: n, name: { en: `N${n}`, 'zh-CN': `Z${n}` }, definition: { en: `D${n}`, 'zh-CN': `E${n}` } })),
 };
 const NOW = Date.parse('2026-03-09T08:00:00Z');
@@ -171,8 +172,10 @@ test('drafts round-trip through storage and resume on their step', () => {
   assert.equal(draftHasContent(back), true);
 });
 
-test('the advisory note: how-to under break/fix only', () => {
-  assert.equal(needsAdvisoryNote('how-to', 'break-fix'), true);
-  assert.equal(needsAdvisoryNote('how-to', 'advisory'), false);
-  assert.equal(needsAdvisoryNote('problem', 'break-fix'), false);
+test('the advisory note: an advisory type (the core says which) under break/fix only', () => {
+  assert.equal(needsAdvisoryNote('how-to', 'break-fix', RULES), true);
+  assert.equal(needsAdvisoryNote('how-to', 'advisory', RULES), false);
+  assert.equal(needsAdvisoryNote('problem', 'break-fix', RULES), false);
+  // The list is the core's, not a copy in the UI: a type the rules name gets the note too.
+  assert.equal(needsAdvisoryNote('feature-request', 'break-fix', RULES), true);
 });

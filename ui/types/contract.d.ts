@@ -685,6 +685,11 @@ export type FormRules = {
    */
   impact_required: boolean,
   /**
+   * The case types that ask for advice rather than a fix ([`CaseType::is_advisory`]): the
+   * wizard warns when one is filed under a break/fix contract (SPEC §6).
+   */
+  advisory_types: Array<CaseType>,
+  /**
    * Every severity, most severe first. Which ones a contract may file is
    * [`crate::allowed_severities`]'s answer, not this list's.
    */

@@ -32,6 +32,12 @@ impl CaseType {
         CaseType::MaintenanceNotice,
     ];
 
+    /// True when the type asks for advice rather than a fix (SPEC §6): guidance is advisory
+    /// support, which a break/fix contract does not include, so the wizard says so.
+    pub fn is_advisory(self) -> bool {
+        matches!(self, CaseType::HowTo)
+    }
+
     /// The wire name.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -83,6 +83,9 @@ pub struct FormRules {
     pub environments: Vec<Environment>,
     /// [`IMPACT_REQUIRED`].
     pub impact_required: bool,
+    /// The case types that ask for advice rather than a fix ([`CaseType::is_advisory`]): the
+    /// wizard warns when one is filed under a break/fix contract (SPEC §6).
+    pub advisory_types: Vec<CaseType>,
     /// Every severity, most severe first. Which ones a contract may file is
     /// [`crate::allowed_severities`]'s answer, not this list's.
     pub severities: Vec<SeverityText>,
@@ -97,6 +100,10 @@ pub fn form_rules() -> FormRules {
         case_types: CaseType::ALL.to_vec(),
         environments: vec![Environment::Production, Environment::NonProduction],
         impact_required: IMPACT_REQUIRED,
+        advisory_types: CaseType::ALL
+            .into_iter()
+            .filter(|t| t.is_advisory())
+            .collect(),
         severities: Severity::ALL
             .into_iter()
             .map(|s| SeverityText {
@@ -410,6 +417,8 @@ mod tests {
         assert_eq!(json["line_max"], 200);
         assert_eq!(json["text_max"], 65536);
         assert_eq!(json["impact_required"], true);
+        // SPEC §6: a how-to asks for advice; nothing else does.
+        assert_eq!(json["advisory_types"], serde_json::json!(["how-to"]));
         assert_eq!(json["case_types"][0], "problem");
         assert_eq!(json["case_types"][4], "maintenance-notice");
         assert_eq!(

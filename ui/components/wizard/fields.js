@@ -5,6 +5,7 @@
 
 import { h } from '../../dom.js';
 import { t } from '../../i18n.js';
+import { formRules } from '../../form-rules.js';
 import { needsAdvisoryNote } from '../../lib/wizard.js';
 import { entitlements, session } from '../../state.js';
 
@@ -77,7 +78,8 @@ export function choice({ name, value, checked, testid, title, help = null, onpic
  */
 export function advisoryNote(draft) {
   const kind = session().me?.contract?.support_kind ?? entitlements()?.support_kind;
-  if (!needsAdvisoryNote(draft.type, kind)) return null;
+  const rules = formRules();
+  if (!rules || !needsAdvisoryNote(draft.type, kind, rules)) return null;
   return h(
     'div',
     { class: 'notice', dataset: { testid: 'wizard-advisory-note' } },
