@@ -3,7 +3,8 @@
 //! would notice it (the case exists once, the reply shows in the thread, the deadline moves,
 //! the draft comes back as typed).
 
-use std::net::SocketAddr;
+mod common;
+
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,40 +14,27 @@ use casewatch_client::desk::drafts::{WindowText, WizardDraft};
 use casewatch_client::desk::filing::FilingRequest;
 use casewatch_client::desk::thread::Delivery;
 use casewatch_client::desk::{Desk, Home};
-use casewatch_client::{ApiConfig, CaseForm, Dirs, DraftContent, MemoryStore};
+use casewatch_client::{Dirs, DraftContent, MemoryStore};
 use casewatch_core::{CaseStatus, Severity};
-use casewatch_server::{PasswordCost, RunningServer, ServerConfig};
+use casewatch_server::RunningServer;
 use chrono::Utc;
+use common::{fast_config, filled_form, serve_at, ACME_ADMIN, DEMO_PASSWORD};
 
-const ACME_ADMIN: &str = "admin@acme.example";
 const ACME_OPS: &str = "ops@acme.example";
-const PASSWORD: &str = "casewatch-demo";
-
-async fn serve(data: &Path, addr: SocketAddr) -> RunningServer {
-    let mut config = ServerConfig::new(addr, data);
-    config.demo = true;
-    config.password_cost = PasswordCost::InsecureFastForTests;
-    casewatch_server::serve(config)
-        .await
-        .expect("the server starts")
-}
+const PASSWORD: &str = DEMO_PASSWORD;
 
 /// A home in temporary directories with fast-failing API settings.
 fn home(root: &Path) -> Home {
     let dirs = Dirs::new(root.join("data"), root.join("cache"));
     let mut home = Home::new(dirs, Arc::new(MemoryStore::new()));
-    home.api = ApiConfig::new("http://unused.invalid");
-    home.api.timeout = Duration::from_secs(10);
-    home.api.connect_timeout = Duration::from_secs(2);
-    home.api.backoff_base = Duration::from_millis(5);
-    home.api.backoff_max = Duration::from_millis(20);
+    home.api = fast_config();
     home
 }
 
 /// A demo portal on loopback over a temporary data directory.
 async fn portal() -> (tempfile::TempDir, RunningServer) {
     let data = tempfile::tempdir().unwrap();
-    let server = serve(data.path(), ([127, 0, 0, 1], 0).into()).await;
+    let server = serve_at(data.path(), ([127, 0, 0, 1], 0).into()).await;
     (data, server)
 }
 
@@ -61,19 +49,7 @@ async fn signed_in(server: &RunningServer, account: &str) -> (tempfile::TempDir,
 }
 
 fn new_case(subject: &str) -> NewCase {
-    CaseForm {
-        case_type: "problem".into(),
-        subject: subject.into(),
-        severity: "2".into(),
-        environment: "production".into(),
-        product: "Orbit Search".into(),
-        version: "8.1".into(),
-        situation: "Ingest stalls every night at 02:00.".into(),
-        impact: "Search results are a day old for every shop.".into(),
-        ..CaseForm::default()
-    }
-    .to_new_case()
-    .expect("a complete form")
+    filled_form(subject).to_new_case().expect("a complete form")
 }
 
 fn filing(case: NewCase) -> FilingRequest {
@@ -108,7 +84,7 @@ async fn count_cases(desk: &Desk, subject: &str) -> usize {
 #[tokio::test]
 async fn signing_in_explains_each_refusal_and_restores_the_session() {
     let data = tempfile::tempdir().unwrap();
-    let server = serve(data.path(), ([127, 0, 0, 1], 0).into()).await;
+    let server = serve_at(data.path(), ([127, 0, 0, 1], 0).into()).await;
     let root = tempfile::tempdir().unwrap();
     let home = home(root.path());
 
@@ -256,7 +232,7 @@ async fn a_filed_case_is_sent_with_its_deadline_and_its_thread_goes_on() {
 #[tokio::test]
 async fn a_case_filed_offline_is_queued_and_sent_once_by_the_next_refresh() {
     let data = tempfile::tempdir().unwrap();
-    let server = serve(data.path(), ([127, 0, 0, 1], 0).into()).await;
+    let server = serve_at(data.path(), ([127, 0, 0, 1], 0).into()).await;
     let addr = server.addr();
     let root = tempfile::tempdir().unwrap();
     let home = home(root.path());
@@ -281,7 +257,7 @@ async fn a_case_filed_offline_is_queued_and_sent_once_by_the_next_refresh() {
     assert_eq!(listed.queued.len(), 1);
 
     // The portal is back (same address): one refresh sends it, exactly once.
-    let server = serve(data.path(), addr).await;
+    let server = serve_at(data.path(), addr).await;
     let report = desk.refresh_once().await;
     assert!(!report.offline);
     assert!(report.error.is_none(), "{:?}", report.error);

@@ -5,24 +5,10 @@ mod common;
 
 use casewatch_client::api::CaseQuery;
 use casewatch_client::outbox::OutboxState;
-use casewatch_client::{CaseForm, DraftContent, MemoryStore, Session};
+use casewatch_client::{DraftContent, MemoryStore, Session};
 use common::*;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-
-fn form(subject: &str) -> CaseForm {
-    CaseForm {
-        case_type: "problem".into(),
-        subject: subject.into(),
-        severity: "2".into(),
-        environment: "production".into(),
-        product: "Orbit Search".into(),
-        version: "8.1.2".into(),
-        situation: "Bulk indexing stalls after the upgrade.".into(),
-        impact: "Orders are not searchable.".into(),
-        ..CaseForm::default()
-    }
-}
 
 async fn cases_with_subject(s: &Session, subject: &str) -> usize {
     s.api
@@ -51,7 +37,7 @@ async fn a_cut_connection_still_gives_exactly_one_case_and_reply() {
     // The server's answer to the POST is lost; the retry (same key) is replayed.
     let draft = s
         .cache
-        .create_draft(DraftContent::NewCase(form("cut once")))
+        .create_draft(DraftContent::NewCase(filled_form("cut once")))
         .unwrap();
     s.cache.submit_draft(&draft.id).unwrap();
     proxy.drop_responses.store(1, Ordering::SeqCst);
@@ -79,7 +65,7 @@ async fn a_cut_connection_still_gives_exactly_one_case_and_reply() {
     s1.login(DEMO_PASSWORD).await.unwrap();
     let draft = s1
         .cache
-        .create_draft(DraftContent::NewCase(form("cut and resent")))
+        .create_draft(DraftContent::NewCase(filled_form("cut and resent")))
         .unwrap();
     s1.cache.submit_draft(&draft.id).unwrap();
     proxy.drop_responses.store(1, Ordering::SeqCst);
@@ -141,7 +127,7 @@ async fn the_outbox_waits_for_the_server_and_refusals_are_kept() {
     server.stop().await;
     let draft = s
         .cache
-        .create_draft(DraftContent::NewCase(form("written offline")))
+        .create_draft(DraftContent::NewCase(filled_form("written offline")))
         .unwrap();
     s.cache.submit_draft(&draft.id).unwrap();
     let report = s.flush_outbox().await.unwrap();
@@ -161,7 +147,7 @@ async fn the_outbox_waits_for_the_server_and_refusals_are_kept() {
     // A case the server refuses (severity 4 on a production contract) is kept as failed —
     // the local check is skipped here by clearing the cached contract.
     s.cache.set_setting("me", "null").unwrap();
-    let mut f = form("refused");
+    let mut f = filled_form("refused");
     f.severity = "4".into();
     let draft = s.cache.create_draft(DraftContent::NewCase(f)).unwrap();
     s.cache.submit_draft(&draft.id).unwrap();
@@ -177,7 +163,7 @@ async fn the_outbox_waits_for_the_server_and_refusals_are_kept() {
     // Only a refused item can be removed; a pending one stays until the server answers.
     let draft = s
         .cache
-        .create_draft(DraftContent::NewCase(form("still pending")))
+        .create_draft(DraftContent::NewCase(filled_form("still pending")))
         .unwrap();
     let pending = s.cache.submit_draft(&draft.id).unwrap();
     assert!(!s.cache.discard_failed(pending.id).unwrap());

@@ -4,7 +4,7 @@
 
 #![allow(dead_code)]
 
-use casewatch_client::{ApiConfig, Dirs, Profile, SecretStore, Session};
+use casewatch_client::{ApiConfig, CaseForm, Dirs, Profile, SecretStore, Session};
 use casewatch_server::{Admin, ArticleInput, PasswordCost, RunningServer, ServerConfig};
 use std::net::SocketAddr;
 use std::path::Path;
@@ -88,7 +88,13 @@ async fn admin(
 }
 
 async fn serve(dir: &Path) -> RunningServer {
-    let mut config = ServerConfig::new(([127, 0, 0, 1], 0).into(), dir);
+    serve_at(dir, ([127, 0, 0, 1], 0).into()).await
+}
+
+/// The demo server on `dir`, listening on `addr` (a test that takes the portal away and brings
+/// it back at the same address passes the first run's address).
+pub async fn serve_at(dir: &Path, addr: SocketAddr) -> RunningServer {
+    let mut config = ServerConfig::new(addr, dir);
     config.demo = true;
     config.password_cost = PasswordCost::InsecureFastForTests;
     casewatch_server::serve(config).await.unwrap()
@@ -105,6 +111,22 @@ pub fn article(id: &str, locale: &str, title: &str, body: &str, kind: &str) -> A
         product: "Orbit Search".into(),
         versions: vec!["8.1".into()],
         tags: vec![],
+    }
+}
+
+/// A case form with every field a case needs filled in (severity 2, production), for
+/// `subject`.
+pub fn filled_form(subject: &str) -> CaseForm {
+    CaseForm {
+        case_type: "problem".into(),
+        subject: subject.into(),
+        severity: "2".into(),
+        environment: "production".into(),
+        product: "Orbit Search".into(),
+        version: "8.1.2".into(),
+        situation: "Bulk indexing stalls after the upgrade.".into(),
+        impact: "Orders are not searchable.".into(),
+        ..CaseForm::default()
     }
 }
 
