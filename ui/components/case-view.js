@@ -7,6 +7,7 @@
 import { attachmentStage, attachmentUnstage, caseCallback, caseGet, caseReply, caseUpdate, onCasesChanged, severityChoices } from '../api.js';
 import { badge, errorBox, errorText, h, loading, setTrustedHtml, severityPill, statusPill } from '../dom.js';
 import { onLanguageChange, t } from '../i18n.js';
+import { formRules } from '../form-rules.js';
 import { isOpen } from '../lib/cases.js';
 import { instantLine, wallInputToInstant } from '../lib/zones.js';
 import { contractZone, handleAuthError, setOffline } from '../state.js';
@@ -188,7 +189,7 @@ class CaseView extends HTMLElement {
       return;
     }
     const c = this.answer.case;
-    const open = isOpen(c);
+    const open = isOpen(c, formRules());
     const bar = /** @type {DeadlineBar} */ (document.createElement('cw-deadline-bar'));
     bar.data = {
       deadline: c.deadline,

@@ -5,6 +5,7 @@
 import { casesList, onCasesChanged, outboxDiscard, outboxSendNow } from '../api.js';
 import { badge, errorBox, h, loading, severityPill, statusPill } from '../dom.js';
 import { has, onLanguageChange, t } from '../i18n.js';
+import { formRules } from '../form-rules.js';
 import { isOpen, splitCases } from '../lib/cases.js';
 import { contractZone, handleAuthError, onSessionChange, session, setOffline } from '../state.js';
 import { localZone } from '../time.js';
@@ -294,7 +295,7 @@ class HomeScreen extends HTMLElement {
 
   /** @param {any} c a case */
   row(c) {
-    const open = isOpen(c);
+    const open = isOpen(c, formRules());
     const bar = /** @type {DeadlineBar} */ (document.createElement('cw-deadline-bar'));
     bar.setAttribute('compact', '');
     bar.data = {

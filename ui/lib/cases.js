@@ -1,20 +1,19 @@
 // @ts-check
 // Splitting and ordering the case list as the vendor's portal does (SPEC §5).
 
-const OPEN = new Set(['waiting-on-vendor', 'waiting-on-customer']);
-
 /**
  * @typedef {{ status: string, severity: number, due_at?: string | null, first_response_at?: string | null, updated_at?: string | null }} CaseLike
  */
 
 /**
- * True for cases that still wait on someone (`waiting-on-vendor`, `waiting-on-customer`); solved
- * and closed cases are done. The one copy of this in the UI.
+ * True for cases that still wait on someone. Which statuses those are is the core's rule
+ * (`CaseStatus::is_open`), handed over as the form rules' `open_statuses`: the UI keeps no list.
  * @param {{ status: string }} c
+ * @param {{ open_statuses: readonly string[] } | null} rules the core's form rules
  * @returns {boolean}
  */
-export function isOpen(c) {
-  return OPEN.has(c.status);
+export function isOpen(c, rules) {
+  return rules?.open_statuses.includes(c.status) ?? false;
 }
 
 /**

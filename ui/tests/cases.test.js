@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { splitCases } from '../lib/cases.js';
+import { isOpen, splitCases } from '../lib/cases.js';
 import { debounce, latest } from '../lib/latest.js';
 
 const c = (number, status, due_at, extra = {}) => ({ number, status, due_at, severity: 3, updated_at: '2026-03-01T00:00:00Z', first_response_at: null, ...extra });
@@ -45,4 +45,14 @@ test('debounce calls once after the pause', async () => {
   f.cancel();
   await new Promise((r) => setTimeout(r, 30));
   assert.deepEqual(calls, [3]);
+});
+
+test('open or not is the core\'s list, not a copy in the UI', () => {
+  const rules = { open_statuses: ['waiting-on-vendor', 'waiting-on-customer'] };
+  assert.equal(isOpen(c(1, 'waiting-on-customer', null), rules), true);
+  assert.equal(isOpen(c(2, 'solved', null), rules), false);
+  // Whatever the core calls open is open: the UI holds no list of its own.
+  assert.equal(isOpen(c(3, 'solved', null), { open_statuses: ['solved'] }), true);
+  // Before the rules arrive nothing is shown as open (no deadline or action on a guess).
+  assert.equal(isOpen(c(4, 'waiting-on-vendor', null), null), false);
 });

@@ -14,6 +14,7 @@ const RULES = {
   environments: ['production', 'non-production'],
   impact_required: true,
   advisory_types: ['how-to'],
+  open_statuses: ['waiting-on-vendor', 'waiting-on-customer'],
   severities: [
     { severity: 1, name: { en: 'Urgent', 'zh-CN': '紧急' }, definition: { en: 'Down.', 'zh-CN': '宕机。' } },
     { severity: 4, name: { en: 'Development', 'zh-CN': '开发支持' }, definition: { en: 'Dev.', 'zh-CN': '开发。' } },

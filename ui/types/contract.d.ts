@@ -690,6 +690,11 @@ export type FormRules = {
    */
   advisory_types: Array<CaseType>,
   /**
+   * The statuses of a case that still expects work ([`crate::CaseStatus::is_open`]): the
+   * case list and the case view show deadlines and actions for these only.
+   */
+  open_statuses: Array<CaseStatus>,
+  /**
    * Every severity, most severe first. Which ones a contract may file is
    * [`crate::allowed_severities`]'s answer, not this list's.
    */

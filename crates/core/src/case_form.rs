@@ -17,7 +17,7 @@
 //! its calendar) from a cached account with one error for every way it can be missing.
 
 use crate::calendar::{Calendar, CalendarSpec};
-use crate::case::{CallbackWindow, CaseType};
+use crate::case::{CallbackWindow, CaseStatus, CaseType};
 use crate::contract::{Contract, SupportLevel};
 use crate::error::{CoreError, ErrorCode};
 use crate::severity::{Environment, Lang, Severity};
@@ -86,6 +86,9 @@ pub struct FormRules {
     /// The case types that ask for advice rather than a fix ([`CaseType::is_advisory`]): the
     /// wizard warns when one is filed under a break/fix contract (SPEC §6).
     pub advisory_types: Vec<CaseType>,
+    /// The statuses of a case that still expects work ([`crate::CaseStatus::is_open`]): the
+    /// case list and the case view show deadlines and actions for these only.
+    pub open_statuses: Vec<CaseStatus>,
     /// Every severity, most severe first. Which ones a contract may file is
     /// [`crate::allowed_severities`]'s answer, not this list's.
     pub severities: Vec<SeverityText>,
@@ -104,6 +107,7 @@ pub fn form_rules() -> FormRules {
             .into_iter()
             .filter(|t| t.is_advisory())
             .collect(),
+        open_statuses: CaseStatus::open().collect(),
         severities: Severity::ALL
             .into_iter()
             .map(|s| SeverityText {
@@ -419,6 +423,10 @@ mod tests {
         assert_eq!(json["impact_required"], true);
         // SPEC §6: a how-to asks for advice; nothing else does.
         assert_eq!(json["advisory_types"], serde_json::json!(["how-to"]));
+        assert_eq!(
+            json["open_statuses"],
+            serde_json::json!(["waiting-on-vendor", "waiting-on-customer"])
+        );
         assert_eq!(json["case_types"][0], "problem");
         assert_eq!(json["case_types"][4], "maintenance-notice");
         assert_eq!(
