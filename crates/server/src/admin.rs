@@ -15,7 +15,7 @@ use crate::{AppState, PasswordCost, ServerConfig};
 use axum::http::StatusCode;
 use casewatch_api::Role;
 use casewatch_core::{Calendar, Contract};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection};
 use std::io::BufRead;
 use std::path::Path;
@@ -190,32 +190,35 @@ impl Admin {
         for a in &articles {
             a.validate()?;
         }
-        self.state.store.write_blocking(move |conn| {
-            let now = Utc::now();
-            let mut changed = 0;
-            for a in &articles {
-                if crate::kb::upsert_article(conn, a, now)? {
-                    changed += 1;
-                }
-            }
-            Ok(changed)
-        })
+        count_changes(&self.state, articles, crate::kb::upsert_article)
     }
 
     /// Deletes articles by id, leaving the tombstones that clients' sync picks up; returns how
     /// many existed.
     pub fn delete_articles(&self, ids: Vec<String>) -> ApiResult<usize> {
-        self.state.store.write_blocking(move |conn| {
-            let now = Utc::now();
-            let mut deleted = 0;
-            for id in &ids {
-                if crate::kb::delete_article(conn, id, now)? {
-                    deleted += 1;
-                }
-            }
-            Ok(deleted)
+        count_changes(&self.state, ids, |conn, id: &String, now| {
+            crate::kb::delete_article(conn, id, now)
         })
     }
+}
+
+/// Applies `change` to every item in one write (all or none, at one timestamp) and counts the
+/// items it reports as changed: the bulk article operations report that count to the operator.
+fn count_changes<T, F>(state: &AppState, items: Vec<T>, change: F) -> ApiResult<usize>
+where
+    T: Send + 'static,
+    F: Fn(&Connection, &T, DateTime<Utc>) -> ApiResult<bool> + Send + 'static,
+{
+    state.store.write_blocking(move |conn| {
+        let now = Utc::now();
+        let mut changed = 0;
+        for item in &items {
+            if change(conn, item, now)? {
+                changed += 1;
+            }
+        }
+        Ok(changed)
+    })
 }
 
 /// What `add-org` / `add-engineer` created.
@@ -359,15 +362,6 @@ fn import_kb_lines(
         articles.push(article);
     }
     let read = articles.len();
-    let changed = state.store.write_blocking(move |conn| {
-        let now = Utc::now();
-        let mut changed = 0;
-        for a in &articles {
-            if crate::kb::upsert_article(conn, a, now)? {
-                changed += 1;
-            }
-        }
-        Ok(changed)
-    })?;
+    let changed = count_changes(state, articles, crate::kb::upsert_article)?;
     Ok(ImportReport { read, changed })
 }
