@@ -72,22 +72,13 @@ pub struct SendReport {
     pub offline: bool,
 }
 
-/// The text a wire enum serialises to (`problem`, `non-production`).
-fn wire_text(value: impl Serialize) -> String {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(s)) => s,
-        Ok(other) => other.to_string(),
-        Err(_) => String::new(),
-    }
-}
-
 /// The client's draft form of a complete new case.
 pub fn form_of(case: &NewCase) -> CaseForm {
     CaseForm {
-        case_type: wire_text(case.case_type),
+        case_type: case.case_type.as_str().to_owned(),
         subject: case.subject.clone(),
         severity: case.severity.number().to_string(),
-        environment: wire_text(case.environment),
+        environment: case.environment.to_string(),
         product: case.product.clone(),
         version: case.version.clone(),
         situation: case.situation.clone(),
