@@ -9,6 +9,7 @@ packages=(
   webkit2gtk-driver xvfb xauth dbus-x11 gnome-keyring libsecret-1-dev libsecret-tools
   fonts-noto-cjk sqlite3
   libglib2.0-bin  # gdbus: the end-to-end tests read the tray menu over D-Bus
+  postgresql      # the server tests start their own PostgreSQL clusters (initdb, pg_ctl)
 )
 
 missing=()
