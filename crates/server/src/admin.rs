@@ -1,62 +1,28 @@
 //! Administration without HTTP: creating organisations (with their key contact) and engineer
 //! accounts, and importing or changing knowledge-base articles. The `casewatch server add-org`,
-//! `add-engineer` and `import-kb` commands call these through [`Admin`]; they open the data
-//! directory directly (SQLite's locking makes that safe while a server runs on it).
+//! `add-engineer` and `import-kb` commands call these through [`Admin`]; they open the
+//! configured store directly (for SQLite, SQLite's locking makes that safe while a server runs
+//! on the same data directory).
 //!
 //! [`Admin`] is the only way in from outside the crate, so the database, its connections and
 //! the request state stay private: a caller can do what an operator may do, and nothing else.
+//! It uses the store and `crate::service` only — never a request handler.
+//!
+//! The store is asynchronous and the commands are not: [`Admin`] owns a small tokio runtime
+//! and runs each operation on a thread of its own, so it works both from plain `main` code and
+//! from inside another runtime (tests, benchmarks).
 
-use crate::auth::{check_new_password, hash_password, random_token};
-use crate::cases::check_email;
 use crate::error::{ApiError, ApiResult};
-use crate::kb::ArticleInput;
-use crate::storage::to_millis;
-use crate::{AppState, PasswordCost, ServerConfig};
-use axum::http::StatusCode;
+use crate::service::accounts::{check_email, hash_password, password_or_generate};
+use crate::store::{self, ArticleInput, NewAccount, OrgInsert, Store};
+use crate::{PasswordCost, ServerConfig};
 use casewatch_api::Role;
 use casewatch_core::{Calendar, Contract};
-use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection};
+use chrono::Utc;
+use std::future::Future;
 use std::io::BufRead;
 use std::path::Path;
-
-/// Inserts an account; a taken e-mail address is a `conflict`.
-pub fn insert_user(
-    conn: &Connection,
-    org_id: Option<i64>,
-    email: &str,
-    name: &str,
-    role: Role,
-    key_contact: bool,
-    password_hash: &str,
-) -> ApiResult<i64> {
-    let result = conn.execute(
-        "INSERT INTO users(org_id, email, name, role, key_contact, password_hash, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            org_id,
-            email,
-            name,
-            role.as_str(),
-            key_contact,
-            password_hash,
-            to_millis(Utc::now())
-        ],
-    );
-    match result {
-        Ok(_) => Ok(conn.last_insert_rowid()),
-        Err(rusqlite::Error::SqliteFailure(e, _))
-            if e.code == rusqlite::ErrorCode::ConstraintViolation =>
-        {
-            Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "conflict",
-                format!("an account with the e-mail address {email} exists already"),
-            ))
-        }
-        Err(e) => Err(e.into()),
-    }
-}
+use std::sync::Arc;
 
 /// An organisation to create.
 #[derive(Debug, Clone)]
@@ -74,12 +40,11 @@ pub struct NewOrg {
     pub demo: bool,
 }
 
-/// Inserts an organisation.
-pub fn insert_org(conn: &Connection, org: &NewOrg) -> ApiResult<i64> {
-    if org.slug.is_empty()
-        || org.slug.len() > 40
-        || !org
-            .slug
+/// Checks an organisation slug.
+fn check_slug(slug: &str) -> ApiResult<()> {
+    if slug.is_empty()
+        || slug.len() > 40
+        || !slug
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     {
@@ -87,62 +52,92 @@ pub fn insert_org(conn: &Connection, org: &NewOrg) -> ApiResult<i64> {
             "an organisation slug has 1-40 characters a-z, 0-9 and '-'",
         ));
     }
-    let calendar = serde_json::to_string(&org.calendar).map_err(ApiError::internal)?;
-    let result = conn.execute(
-        "INSERT INTO orgs(slug, name, deployment, subscription, annual_spend, calendar, demo,
-             created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
-            org.slug,
-            org.name,
-            org.contract.deployment.to_string(),
-            org.contract.subscription.to_string(),
-            org.contract.annual_spend_usd,
-            calendar,
-            org.demo,
-            to_millis(Utc::now())
-        ],
-    );
-    match result {
-        Ok(_) => Ok(conn.last_insert_rowid()),
-        Err(rusqlite::Error::SqliteFailure(e, _))
-            if e.code == rusqlite::ErrorCode::ConstraintViolation =>
-        {
-            Err(ApiError::conflict(format!(
-                "an organisation '{}' exists already",
-                org.slug
-            )))
-        }
-        Err(e) => Err(e.into()),
+    Ok(())
+}
+
+impl NewOrg {
+    /// The store's record for this organisation, checked.
+    pub(crate) fn to_insert(&self) -> ApiResult<OrgInsert> {
+        check_slug(&self.slug)?;
+        Ok(OrgInsert {
+            slug: self.slug.clone(),
+            name: self.name.clone(),
+            contract: self.contract,
+            calendar: self.calendar.clone(),
+            demo: self.demo,
+            created_at: Utc::now(),
+        })
     }
 }
 
-/// A password given on the command line, or a generated one (returned so it can be shown).
-fn password_or_generate(password: Option<String>) -> ApiResult<(String, bool)> {
-    match password {
-        Some(p) => {
-            check_new_password(&p)?;
-            Ok((p, false))
-        }
-        None => Ok((random_token(15)?, true)),
-    }
-}
-
-/// A data directory opened for administration (no HTTP): see the module docs.
+/// A data directory (or database) opened for administration (no HTTP): see the module docs.
 pub struct Admin {
-    state: AppState,
+    store: Arc<dyn Store>,
+    password_cost: PasswordCost,
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+impl Drop for Admin {
+    fn drop(&mut self) {
+        // Dropping a runtime blocks, which tokio forbids inside another runtime (tests).
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_background();
+        }
+    }
+}
+
+fn runtime() -> ApiResult<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .max_blocking_threads(4)
+        .enable_all()
+        .build()
+        .map_err(ApiError::internal)
+}
+
+/// Runs `f` to completion on `rt` from a thread of its own (so the caller may be inside
+/// another runtime).
+fn block_on<T: Send>(rt: &tokio::runtime::Runtime, f: impl Future<Output = T> + Send) -> T {
+    std::thread::scope(|s| {
+        s.spawn(|| rt.block_on(f))
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
 }
 
 impl Admin {
-    /// Opens (and if need be creates and migrates) a data directory. `password_cost` applies
-    /// to the accounts created through this handle.
+    /// Opens (and if need be creates and migrates) a SQLite data directory. `password_cost`
+    /// applies to the accounts created through this handle.
     pub fn open(data_dir: &Path, password_cost: PasswordCost) -> ApiResult<Admin> {
+        Admin::open_with(data_dir, None, password_cost)
+    }
+
+    /// Opens the store `database` names (a `postgres://` URL), or SQLite in `data_dir` when
+    /// `None`, as the server would.
+    pub fn open_with(
+        data_dir: &Path,
+        database: Option<String>,
+        password_cost: PasswordCost,
+    ) -> ApiResult<Admin> {
         let mut config = ServerConfig::new(([127, 0, 0, 1], 0).into(), data_dir);
+        config.database = database;
         config.password_cost = password_cost;
         config.read_connections = 1;
         config.warm_search_index = false;
+        let rt = runtime()?;
+        let store = block_on(&rt, store::open(&config))?;
         Ok(Admin {
-            state: AppState::open(config)?,
+            store,
+            password_cost,
+            runtime: Some(rt),
         })
+    }
+
+    fn run<T: Send>(&self, f: impl Future<Output = ApiResult<T>> + Send) -> ApiResult<T> {
+        match &self.runtime {
+            Some(rt) => block_on(rt, f),
+            None => Err(ApiError::internal("the admin runtime is gone")),
+        }
     }
 
     /// Creates an organisation and its key contact; the password is `password` or, when
@@ -154,7 +149,26 @@ impl Admin {
         key_name: &str,
         password: Option<String>,
     ) -> ApiResult<Created> {
-        add_org(&self.state, org, key_email, key_name, password)
+        check_email(key_email)?;
+        let org = org.to_insert()?;
+        let (password, generated) = password_or_generate(password)?;
+        let hash = hash_password(&password, self.password_cost)?;
+        let contact = NewAccount {
+            org_id: None,
+            email: key_email.trim().to_string(),
+            name: key_name.trim().to_string(),
+            role: Role::Contact,
+            key_contact: true,
+            password_hash: hash,
+            created_at: Utc::now(),
+        };
+        let (org_id, user_id) =
+            self.run(async { Ok(self.store.create_org(org, Some(contact)).await?) })?;
+        Ok(Created {
+            org_id: Some(org_id),
+            user_id: user_id.ok_or_else(|| ApiError::internal("key contact not created"))?,
+            generated_password: generated.then_some(password),
+        })
     }
 
     /// Creates a vendor engineer account (password as for [`Admin::add_org`]).
@@ -164,7 +178,24 @@ impl Admin {
         name: &str,
         password: Option<String>,
     ) -> ApiResult<Created> {
-        add_engineer(&self.state, email, name, password)
+        check_email(email)?;
+        let (password, generated) = password_or_generate(password)?;
+        let hash = hash_password(&password, self.password_cost)?;
+        let account = NewAccount {
+            org_id: None,
+            email: email.trim().to_string(),
+            name: name.trim().to_string(),
+            role: Role::Engineer,
+            key_contact: false,
+            password_hash: hash,
+            created_at: Utc::now(),
+        };
+        let user_id = self.run(async { Ok(self.store.create_account(account).await?) })?;
+        Ok(Created {
+            org_id: None,
+            user_id,
+            generated_password: generated.then_some(password),
+        })
     }
 
     /// Imports a JSON Lines file of articles, keeping each article's `id`. `section` becomes a
@@ -172,7 +203,7 @@ impl Admin {
     /// when present, else the file name's first word. All or nothing: one bad line refuses
     /// the file.
     pub fn import_kb(&self, path: &Path) -> ApiResult<ImportReport> {
-        import_kb(&self.state, path)
+        import_kb(self, path)
     }
 
     /// [`Admin::import_kb`] from any reader of JSON Lines (benchmarks feed it generated text),
@@ -182,43 +213,23 @@ impl Admin {
         reader: impl BufRead,
         default_product: &str,
     ) -> ApiResult<ImportReport> {
-        import_kb_lines(&self.state, reader, default_product)
+        import_kb_lines(self, reader, default_product)
     }
 
-    /// Creates or changes articles, all or none; returns how many actually changed.
+    /// Creates or changes articles, all or none (one write, one timestamp); returns how many
+    /// actually changed.
     pub fn upsert_articles(&self, articles: Vec<ArticleInput>) -> ApiResult<usize> {
         for a in &articles {
             a.validate()?;
         }
-        count_changes(&self.state, articles, crate::kb::upsert_article)
+        self.run(async { Ok(self.store.upsert_articles(articles, Utc::now()).await?) })
     }
 
     /// Deletes articles by id, leaving the tombstones that clients' sync picks up; returns how
     /// many existed.
     pub fn delete_articles(&self, ids: Vec<String>) -> ApiResult<usize> {
-        count_changes(&self.state, ids, |conn, id: &String, now| {
-            crate::kb::delete_article(conn, id, now)
-        })
+        self.run(async { Ok(self.store.delete_articles(ids, Utc::now()).await?) })
     }
-}
-
-/// Applies `change` to every item in one write (all or none, at one timestamp) and counts the
-/// items it reports as changed: the bulk article operations report that count to the operator.
-fn count_changes<T, F>(state: &AppState, items: Vec<T>, change: F) -> ApiResult<usize>
-where
-    T: Send + 'static,
-    F: Fn(&Connection, &T, DateTime<Utc>) -> ApiResult<bool> + Send + 'static,
-{
-    state.store.write_blocking(move |conn| {
-        let now = Utc::now();
-        let mut changed = 0;
-        for item in &items {
-            if change(conn, item, now)? {
-                changed += 1;
-            }
-        }
-        Ok(changed)
-    })
 }
 
 /// What `add-org` / `add-engineer` created.
@@ -230,59 +241,6 @@ pub struct Created {
     pub user_id: i64,
     /// The generated password, when none was given.
     pub generated_password: Option<String>,
-}
-
-/// Creates an organisation and its key contact.
-fn add_org(
-    state: &AppState,
-    org: NewOrg,
-    key_email: &str,
-    key_name: &str,
-    password: Option<String>,
-) -> ApiResult<Created> {
-    check_email(key_email)?;
-    let (password, generated) = password_or_generate(password)?;
-    let hash = hash_password(&password, state.config.password_cost)?;
-    let (email, name) = (key_email.trim().to_string(), key_name.trim().to_string());
-    let (org_id, user_id) = state.store.write_blocking(move |conn| {
-        let org_id = insert_org(conn, &org)?;
-        let user = insert_user(
-            conn,
-            Some(org_id),
-            &email,
-            &name,
-            Role::Contact,
-            true,
-            &hash,
-        )?;
-        Ok((org_id, user))
-    })?;
-    Ok(Created {
-        org_id: Some(org_id),
-        user_id,
-        generated_password: generated.then_some(password),
-    })
-}
-
-/// Creates a vendor engineer account.
-fn add_engineer(
-    state: &AppState,
-    email: &str,
-    name: &str,
-    password: Option<String>,
-) -> ApiResult<Created> {
-    check_email(email)?;
-    let (password, generated) = password_or_generate(password)?;
-    let hash = hash_password(&password, state.config.password_cost)?;
-    let (email, name) = (email.trim().to_string(), name.trim().to_string());
-    let user_id = state.store.write_blocking(move |conn| {
-        insert_user(conn, None, &email, &name, Role::Engineer, false, &hash)
-    })?;
-    Ok(Created {
-        org_id: None,
-        user_id,
-        generated_password: generated.then_some(password),
-    })
 }
 
 /// A line of the import format (`id, locale, title, body, section, kind, version, source`).
@@ -313,7 +271,7 @@ pub struct ImportReport {
 }
 
 /// See [`Admin::import_kb`].
-fn import_kb(state: &AppState, path: &Path) -> ApiResult<ImportReport> {
+fn import_kb(admin: &Admin, path: &Path) -> ApiResult<ImportReport> {
     let file = std::fs::File::open(path)
         .map_err(|e| ApiError::invalid(format!("cannot read {}: {e}", path.display())))?;
     let default_product = path
@@ -322,12 +280,12 @@ fn import_kb(state: &AppState, path: &Path) -> ApiResult<ImportReport> {
         .and_then(|s| s.split(['-', '_', '.']).next())
         .map(|s| s.to_uppercase())
         .unwrap_or_else(|| "Product".into());
-    import_kb_lines(state, std::io::BufReader::new(file), &default_product)
+    import_kb_lines(admin, std::io::BufReader::new(file), &default_product)
 }
 
 /// See [`Admin::import_kb_lines`].
 fn import_kb_lines(
-    state: &AppState,
+    admin: &Admin,
     reader: impl BufRead,
     default_product: &str,
 ) -> ApiResult<ImportReport> {
@@ -362,6 +320,6 @@ fn import_kb_lines(
         articles.push(article);
     }
     let read = articles.len();
-    let changed = count_changes(state, articles, crate::kb::upsert_article)?;
+    let changed = admin.upsert_articles(articles)?;
     Ok(ImportReport { read, changed })
 }

@@ -3,11 +3,11 @@
 //! `forbidden`.
 
 use crate::auth::Caller;
-use crate::cases::{load_case, CaseRow, CASE_SELECT};
+use crate::cases::view;
 use crate::comments::post_comment;
 use crate::error::{ApiError, ApiResult};
-use crate::http::{idempotency_key, ApiJson, RawJson};
-use crate::storage::to_millis;
+use crate::http::{created, idempotency_key, ApiJson, RawJson};
+use crate::service::cases::case_view;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
@@ -15,43 +15,29 @@ use axum::response::Response;
 use axum::Json;
 use casewatch_api::{AgentReply, AssignRequest, Case, NewComment, Queue, QueueEntry};
 use chrono::Utc;
-use rusqlite::{params, OptionalExtension};
 
-/// `GET /agent/queue`
+/// Most cases the queue shows.
+const QUEUE_LIMIT: u32 = 500;
+
 #[utoipa::path(get, path = "/api/v1/agent/queue", tag = "agent", security(("bearer" = [])),
     responses((status = 200, body = Queue),
               (status = 403, description = "not an engineer", body = casewatch_api::Problem)))]
 pub async fn queue(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Queue>> {
     caller.require_engineer()?;
-    let orgs = state.store.orgs.clone();
-    let queue = state
-        .store
-        .read(move |conn| {
-            let mut stmt = conn.prepare_cached(&format!(
-                "{CASE_SELECT} WHERE c.status IN ({})
-                 ORDER BY c.due_at IS NULL, c.due_at, c.created_at, c.number LIMIT 500",
-                crate::cases::open_statuses_sql()
-            ))?;
-            let rows = stmt
-                .query_map([], CaseRow::from_row)?
-                .collect::<Result<Vec<_>, _>>()?;
-            let now = Utc::now();
-            let mut cases = Vec::with_capacity(rows.len());
-            for row in rows {
-                let org = orgs.get(conn, row.org_id)?;
-                cases.push(QueueEntry {
-                    case: row.into_api(conn, &orgs, now)?,
-                    organisation: org.name.clone(),
-                    support_level: org.contract.support_level,
-                });
-            }
-            Ok(Queue { cases })
-        })
-        .await?;
-    Ok(Json(queue))
+    let rows = state.store.open_queue(QUEUE_LIMIT).await?;
+    let now = Utc::now();
+    let mut cases = Vec::with_capacity(rows.len());
+    for row in rows {
+        let org = state.store.org(row.org_id).await?;
+        cases.push(QueueEntry {
+            organisation: org.name.clone(),
+            support_level: org.contract.support_level,
+            case: case_view(row, &org, now),
+        });
+    }
+    Ok(Json(Queue { cases }))
 }
 
-/// `POST /agent/cases/{number}/reply`
 #[utoipa::path(post, path = "/api/v1/agent/cases/{number}/reply", tag = "agent",
     request_body = AgentReply,
     params(("number" = i64, Path, description = "case number"),
@@ -74,15 +60,14 @@ pub async fn reply(
         body,
         attachment_ids: vec![],
     };
-    let (comment, replayed) = post_comment(&state, caller, number, key, new, solve).await?;
-    Ok(crate::cases::created(
+    let (comment, replayed) = post_comment(&state, &caller, number, key, new, solve).await?;
+    Ok(created(
         format!("/api/v1/cases/{number}/comments"),
         comment,
         replayed,
     ))
 }
 
-/// `POST /agent/cases/{number}/assign`
 #[utoipa::path(post, path = "/api/v1/agent/cases/{number}/assign", tag = "agent",
     request_body = AssignRequest,
     params(("number" = i64, Path, description = "case number")), security(("bearer" = [])),
@@ -98,28 +83,13 @@ pub async fn assign(
 ) -> ApiResult<Json<Case>> {
     caller.require_engineer()?;
     let engineer = req.engineer_id.unwrap_or(caller.user_id);
-    let orgs = state.store.orgs.clone();
-    let case = state
-        .store
-        .write(move |conn| {
-            load_case(conn, number, None)?;
-            let is_engineer: Option<i64> = conn
-                .query_row(
-                    "SELECT id FROM users WHERE id = ?1 AND role = 'engineer' AND removed_at IS NULL",
-                    [engineer],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if is_engineer.is_none() {
-                return Err(ApiError::invalid(format!("{engineer} is not an engineer's id")));
-            }
-            let now = Utc::now();
-            conn.execute(
-                "UPDATE cases SET assignee_id = ?1, updated_at = ?2 WHERE number = ?3",
-                params![engineer, to_millis(now), number],
-            )?;
-            load_case(conn, number, None)?.into_api(conn, &orgs, now)
-        })
-        .await?;
-    Ok(Json(case))
+    state.store.case(number, None).await?;
+    if !state.store.is_active_engineer(engineer).await? {
+        return Err(ApiError::invalid(format!(
+            "{engineer} is not an engineer's id"
+        )));
+    }
+    let now = Utc::now();
+    let row = state.store.assign_case(number, engineer, now).await?;
+    Ok(Json(view(&state, row, now).await?))
 }

@@ -9,27 +9,23 @@
 //! minutes away). Everything is plainly marked as demo: organisation names end in "(demo)"
 //! and `/healthz` reports `demo: true`.
 
-use crate::admin::{insert_org, insert_user, NewOrg};
-use crate::auth::hash_password;
-use crate::cases::{enum_text, insert_case};
-use crate::comments::add_comment;
+use crate::admin::NewOrg;
 use crate::error::{ApiError, ApiResult};
-use crate::kb::{upsert_article, ArticleInput};
-use crate::storage::{to_millis, Store};
+use crate::service::accounts::hash_password;
+use crate::service::cases::{plan_case, validate_new_case};
+use crate::store::{
+    ArticleInput, DemoSeed, DemoSeedCase, DemoSeedComment, DemoSeedOrg, NewAccount, OrgRecord,
+    DEMO_COUNTDOWN_KEY, DEMO_SEEDED_KEY,
+};
 use crate::AppState;
 use casewatch_api::{NewCase, Role, Window};
 use casewatch_core::{
     response_target, Calendar, CaseStatus, CaseType, Contract, Deployment, Environment,
     ResponseDeadline, Severity, Subscription,
 };
-use chrono::{Duration, Utc};
-use rusqlite::{params, Connection};
+use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-/// `meta` key recording that the demo was seeded.
-pub const SEEDED_KEY: &str = "demo_seeded";
-/// `meta` key holding the number of the severity-1 countdown case.
-pub const COUNTDOWN_KEY: &str = "demo_countdown_case";
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "casewatch-demo";
 /// The demo engineer.
@@ -235,111 +231,132 @@ pub fn summary() -> String {
     s
 }
 
-/// Seeds the demo (blocking; call from a blocking thread). Returns the banner.
-pub fn seed(state: &AppState) -> ApiResult<String> {
+/// Seeds the demo, or (when it is there already) refreshes changed articles; either way moves
+/// the countdown case's clock. Safe when several instances start at once: the store seeds at
+/// most once ([`Store::seed_demo_once`]). Returns the banner.
+///
+/// [`Store::seed_demo_once`]: crate::store::Store::seed_demo_once
+pub async fn seed(state: &AppState) -> ApiResult<String> {
     let articles = articles()?;
-    let threads = threads()?;
-    let seeded = state
-        .store
-        .read_blocking(|conn| Ok(Store::meta_get(conn, SEEDED_KEY)?.is_some()))?;
-    let orgs = state.store.orgs.clone();
-    if seeded {
-        state.store.write_blocking(move |conn| {
-            let now = Utc::now();
-            for a in &articles {
-                upsert_article(conn, a, now)?;
-            }
-            rewind_countdown(conn, &orgs)
-        })?;
-        return Ok(summary());
+    for a in &articles {
+        a.validate()?;
     }
-    // Hash outside the writer: argon2 is slow on purpose.
-    let hash = hash_password(DEMO_PASSWORD, state.config.password_cost)?;
-    state.store.write_blocking(move |conn| {
-        let now = Utc::now();
-        for a in &articles {
-            upsert_article(conn, a, now)?;
+    let store = &state.store;
+    if store.meta_get(DEMO_SEEDED_KEY).await?.is_none() {
+        // Hash outside any transaction: argon2 is slow on purpose.
+        let cost = state.config.password_cost;
+        let hash = tokio::task::spawn_blocking(move || hash_password(DEMO_PASSWORD, cost))
+            .await
+            .map_err(ApiError::internal)??;
+        let plan = plan(articles.clone(), threads()?, &hash, Utc::now())?;
+        if store.seed_demo_once(plan).await?.is_some() {
+            rewind_countdown(state).await?;
+            return Ok(summary());
         }
-        let engineer = insert_user(
-            conn,
-            None,
-            ENGINEER_EMAIL,
+    }
+    store.upsert_articles(articles, Utc::now()).await?;
+    rewind_countdown(state).await?;
+    Ok(summary())
+}
+
+fn account(email: String, name: &str, role: Role, key: bool, hash: &str) -> NewAccount {
+    NewAccount {
+        org_id: None,
+        email,
+        name: name.to_string(),
+        role,
+        key_contact: key,
+        password_hash: hash.to_string(),
+        created_at: Utc::now(),
+    }
+}
+
+/// The whole demo as one [`DemoSeed`]: organisations with their key contact (`admin@`) and
+/// second contact (`ops@`), the engineer, and the threads, each case checked and given its
+/// deadline by the same rules as a case filed through the API.
+fn plan(
+    articles: Vec<ArticleInput>,
+    threads: Vec<Thread>,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> ApiResult<DemoSeed> {
+    let mut orgs = Vec::new();
+    let mut records = Vec::new();
+    for (i, o) in ORGS.iter().enumerate() {
+        let contract = Contract::existing(o.deployment, o.subscription, Some(o.spend))?;
+        let calendar = Calendar::parse(o.tz, o.hours, &[], None)?;
+        records.push(OrgRecord {
+            id: i as i64,
+            slug: o.slug.into(),
+            name: o.name.into(),
+            demo: true,
+            contract,
+            calendar: calendar.clone(),
+        });
+        orgs.push(DemoSeedOrg {
+            org: NewOrg {
+                slug: o.slug.into(),
+                name: o.name.into(),
+                contract,
+                calendar,
+                demo: true,
+            }
+            .to_insert()?,
+            contacts: vec![
+                account(
+                    format!("admin@{}.example", o.slug),
+                    o.key_name,
+                    Role::Contact,
+                    true,
+                    hash,
+                ),
+                account(
+                    format!("ops@{}.example", o.slug),
+                    o.ops_name,
+                    Role::Contact,
+                    false,
+                    hash,
+                ),
+            ],
+        });
+    }
+    let mut cases = Vec::new();
+    let mut countdown_seen = false;
+    for (i, t) in threads.iter().enumerate() {
+        let org = ORGS
+            .iter()
+            .position(|o| o.slug == t.org)
+            .ok_or_else(|| ApiError::internal(format!("demo thread for unknown org {}", t.org)))?;
+        let countdown = !countdown_seen
+            && t.severity == Severity::URGENT
+            && t.status == CaseStatus::WaitingOnVendor
+            && t.comments.iter().all(|c| c.by != "engineer");
+        countdown_seen |= countdown;
+        cases.push(plan_thread(&records[org], org, i % 2, t, countdown, now)?);
+    }
+    if !countdown_seen {
+        cases.push(plan_thread(
+            &records[0],
+            0,
+            0,
+            &fallback_countdown(),
+            true,
+            now,
+        )?);
+    }
+    Ok(DemoSeed {
+        articles,
+        engineer: account(
+            ENGINEER_EMAIL.into(),
             "Dana Kim (vendor engineer)",
             Role::Engineer,
             false,
-            &hash,
-        )?;
-        let mut org_ids = Vec::new();
-        for o in &ORGS {
-            let contract = Contract::existing(o.deployment, o.subscription, Some(o.spend))?;
-            let calendar = Calendar::parse(o.tz, o.hours, &[], None)?;
-            let id = insert_org(
-                conn,
-                &NewOrg {
-                    slug: o.slug.into(),
-                    name: o.name.into(),
-                    contract,
-                    calendar,
-                    demo: true,
-                },
-            )?;
-            let admin = insert_user(
-                conn,
-                Some(id),
-                &format!("admin@{}.example", o.slug),
-                o.key_name,
-                Role::Contact,
-                true,
-                &hash,
-            )?;
-            let ops = insert_user(
-                conn,
-                Some(id),
-                &format!("ops@{}.example", o.slug),
-                o.ops_name,
-                Role::Contact,
-                false,
-                &hash,
-            )?;
-            org_ids.push((o.slug, id, admin, ops));
-        }
-        let mut countdown = None;
-        for (i, t) in threads.iter().enumerate() {
-            let Some(&(_, org_id, admin, ops)) = org_ids.iter().find(|(s, ..)| *s == t.org) else {
-                return Err(ApiError::internal(format!(
-                    "demo thread for unknown org {}",
-                    t.org
-                )));
-            };
-            let opener = if i % 2 == 0 { admin } else { ops };
-            let number = seed_thread(conn, &orgs, org_id, opener, engineer, t, now)?;
-            let is_countdown = t.severity == Severity::URGENT
-                && t.status == CaseStatus::WaitingOnVendor
-                && t.comments.iter().all(|c| c.by != "engineer");
-            if is_countdown && countdown.is_none() {
-                countdown = Some(number);
-            }
-        }
-        let countdown = match countdown {
-            Some(n) => n,
-            None => {
-                let (_, org_id, admin, _) = org_ids[0];
-                seed_thread(
-                    conn,
-                    &orgs,
-                    org_id,
-                    admin,
-                    engineer,
-                    &fallback_countdown(),
-                    now,
-                )?
-            }
-        };
-        Store::meta_set(conn, COUNTDOWN_KEY, &countdown.to_string())?;
-        rewind_countdown(conn, &orgs)?;
-        Store::meta_set(conn, SEEDED_KEY, "1")
-    })?;
-    Ok(summary())
+            hash,
+        ),
+        orgs,
+        cases,
+        at: now,
+    })
 }
 
 fn fallback_countdown() -> Thread {
@@ -360,15 +377,14 @@ fn fallback_countdown() -> Thread {
     }
 }
 
-fn seed_thread(
-    conn: &Connection,
-    orgs: &crate::storage::OrgCache,
-    org_id: i64,
-    opener: i64,
-    engineer: i64,
+fn plan_thread(
+    org: &OrgRecord,
+    org_index: usize,
+    opener: usize,
     t: &Thread,
-    now: chrono::DateTime<Utc>,
-) -> ApiResult<i64> {
+    countdown: bool,
+    now: DateTime<Utc>,
+) -> ApiResult<DemoSeedCase> {
     let created = now - Duration::minutes(t.created_minutes_ago);
     let new = NewCase {
         case_type: t.case_type,
@@ -385,35 +401,43 @@ fn seed_thread(
         }),
         cc: vec![],
     };
-    crate::cases::validate_new_case(&new)?;
-    let number = insert_case(conn, orgs, org_id, opener, &new, created)?;
+    validate_new_case(&new)?;
+    let case = plan_case(org, 0, &new, created)?;
     let mut comments: Vec<&ThreadComment> = t.comments.iter().collect();
     comments.sort_by_key(|c| std::cmp::Reverse(c.minutes_ago));
-    for c in comments {
-        let by_engineer = c.by == "engineer";
-        let author = if by_engineer { engineer } else { opener };
-        let at = now - Duration::minutes(c.minutes_ago.min(t.created_minutes_ago));
-        add_comment(conn, number, author, by_engineer, &c.body, &[], false, at)?;
-    }
-    conn.execute(
-        "UPDATE cases SET status = ?1 WHERE number = ?2",
-        params![enum_text(&t.status), number],
-    )?;
-    Ok(number)
+    Ok(DemoSeedCase {
+        org: org_index,
+        opener,
+        case,
+        comments: comments
+            .into_iter()
+            .map(|c| DemoSeedComment {
+                by_engineer: c.by == "engineer",
+                body: c.body.clone(),
+                at: now - Duration::minutes(c.minutes_ago.min(t.created_minutes_ago)),
+            })
+            .collect(),
+        status: t.status,
+        countdown,
+    })
 }
 
 /// Moves the countdown case's creation time so that it falls due [`COUNTDOWN_MINUTES`] from
 /// now (its 24×7 target, computed by `casewatch-core`), unless it was answered meanwhile.
-fn rewind_countdown(conn: &Connection, orgs: &crate::storage::OrgCache) -> ApiResult<()> {
-    let Some(number) = Store::meta_get(conn, COUNTDOWN_KEY)?.and_then(|n| n.parse::<i64>().ok())
+async fn rewind_countdown(state: &AppState) -> ApiResult<()> {
+    let store = &state.store;
+    let Some(number) = store
+        .meta_get(DEMO_COUNTDOWN_KEY)
+        .await?
+        .and_then(|n| n.parse::<i64>().ok())
     else {
         return Ok(());
     };
-    let row = crate::cases::load_case(conn, number, None)?;
+    let row = store.case(number, None).await?;
     if row.first_response_at.is_some() || !row.status.is_open() {
         return Ok(());
     }
-    let org = orgs.get(conn, row.org_id)?;
+    let org = store.org(row.org_id).await?;
     let level = org.contract.support_level;
     let Some(target) = response_target(level, row.severity).and_then(|t| t.elapsed_duration())
     else {
@@ -422,9 +446,6 @@ fn rewind_countdown(conn: &Connection, orgs: &crate::storage::OrgCache) -> ApiRe
     let now = Utc::now();
     let created = now - target + Duration::minutes(COUNTDOWN_MINUTES);
     let deadline = ResponseDeadline::compute(level, row.severity, &org.calendar, created)?;
-    conn.execute(
-        "UPDATE cases SET created_at = ?1, updated_at = ?1, due_at = ?2 WHERE number = ?3",
-        params![to_millis(created), deadline.due.map(to_millis), number],
-    )?;
+    store.set_case_clock(number, created, deadline.due).await?;
     Ok(())
 }

@@ -6,6 +6,7 @@
 //! (`unauthorized`, `not_found`, `rate_limited`, …). Internal failures are logged and answered
 //! with a generic 500 that reveals nothing about the database.
 
+use crate::store::StoreError;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use casewatch_api::{Problem, PROBLEM_JSON};
@@ -81,6 +82,19 @@ impl ApiError {
         )
     }
 
+    /// 503 `database_unavailable`: the database cannot be reached right now; the cause is
+    /// logged by the caller, never shown.
+    pub fn unavailable() -> ApiError {
+        ApiError {
+            retry_after: Some(1),
+            ..ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "database_unavailable",
+                "the support centre's database is unavailable; try again shortly",
+            )
+        }
+    }
+
     /// 429 `rate_limited` with `Retry-After`.
     pub fn rate_limited(retry_after: u64, detail: impl Into<String>) -> ApiError {
         ApiError {
@@ -117,6 +131,29 @@ impl From<CoreError> for ApiError {
             ErrorCode::NoContract => StatusCode::FORBIDDEN,
         };
         ApiError::new(status, e.code.as_str(), e.message)
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(what) => ApiError::not_found(what),
+            StoreError::Conflict(detail) => ApiError::conflict(detail),
+            StoreError::IdempotencyConflict => ApiError::new(
+                StatusCode::CONFLICT,
+                "idempotency_conflict",
+                "this Idempotency-Key was already used with a different request body; \
+                 use a new key for a new request",
+            ),
+            StoreError::Invalid(detail) => ApiError::invalid(detail),
+            StoreError::Unavailable(cause) => {
+                tracing::error!(%cause, "database unavailable");
+                ApiError::unavailable()
+            }
+            e @ (StoreError::SchemaTooNew { .. } | StoreError::Internal(_)) => {
+                ApiError::internal(e)
+            }
+        }
     }
 }
 

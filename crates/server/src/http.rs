@@ -4,15 +4,15 @@
 
 use crate::error::{ApiError, ApiResult};
 use crate::{
-    agent, attachments, auth, callbacks, cases, comments, contacts, kb, openapi, AppState,
+    agent, attachments, auth, callbacks, cases, comments, contacts, kb, openapi, ops, AppState,
 };
 use axum::body::{Body, Bytes};
-use axum::extract::{DefaultBodyLimit, FromRequest, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, Request};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
-use casewatch_api::{Health, PROBLEM_JSON};
+use casewatch_api::PROBLEM_JSON;
 use serde::de::DeserializeOwned;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -28,6 +28,7 @@ pub fn router(state: AppState) -> Router {
     let body_limit = state.config.max_body_bytes;
     let attachment_limit = state.config.max_attachment_bytes + 64 * 1024;
     let timeout = state.config.request_timeout;
+    let metrics = ops::Metrics::new();
     let api = Router::new()
         .route("/auth/login", post(auth::login))
         .route("/auth/refresh", post(auth::refresh))
@@ -60,7 +61,7 @@ pub fn router(state: AppState) -> Router {
         .route("/agent/cases/{number}/assign", post(agent::assign))
         .route("/openapi.json", get(openapi::document));
     Router::new()
-        .route("/healthz", get(healthz))
+        .merge(ops::routes(metrics.clone()))
         .nest(casewatch_api::API_PREFIX, api)
         .fallback(|| async { ApiError::not_found("resource") })
         .layer(DefaultBodyLimit::max(body_limit))
@@ -77,22 +78,9 @@ pub fn router(state: AppState) -> Router {
         // Outside the timeout, so that its 408 becomes problem+json as well.
         .layer(axum::middleware::map_response(problem_for_every_error))
         .layer(TraceLayer::new_for_http())
+        // Outermost, so that timeouts and rewritten errors are counted with their final status.
+        .layer(axum::middleware::from_fn_with_state(metrics, ops::track))
         .with_state(state)
-}
-
-/// `GET /healthz`
-#[utoipa::path(get, path = "/healthz", tag = "meta",
-    responses((status = 200, body = Health), (status = 500, body = casewatch_api::Problem)))]
-pub async fn healthz(State(state): State<AppState>) -> ApiResult<Json<Health>> {
-    state
-        .store
-        .read(|conn| Ok(conn.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))?))
-        .await?;
-    Ok(Json(Health {
-        status: "ok".into(),
-        version: env!("CARGO_PKG_VERSION").into(),
-        demo: state.demo,
-    }))
 }
 
 fn code_for_status(status: StatusCode) -> &'static str {
@@ -288,4 +276,20 @@ pub fn json_response<T: serde::Serialize>(value: &T) -> Response {
 /// An empty 204 body.
 pub fn no_content() -> Response {
     (StatusCode::NO_CONTENT, Body::empty()).into_response()
+}
+
+/// A created (or replayed) resource: 201 with `Location`, and `Idempotent-Replayed: true` on
+/// a replay.
+pub fn created<T: serde::Serialize>(location: String, body: T, replayed: bool) -> Response {
+    let mut response = (StatusCode::CREATED, Json(body)).into_response();
+    if let Ok(v) = axum::http::HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, v);
+    }
+    if replayed {
+        response.headers_mut().insert(
+            casewatch_api::IDEMPOTENT_REPLAYED,
+            axum::http::HeaderValue::from_static("true"),
+        );
+    }
+    response
 }

@@ -28,13 +28,15 @@ mod error;
 mod http;
 mod kb;
 mod openapi;
-mod storage;
+pub mod ops;
+mod service;
+pub mod store;
 
 pub use admin::{Admin, Created, ImportReport, NewOrg};
 pub use demo::{demo_accounts, DemoAccount, DemoText, DEMO_PASSWORD};
 pub use error::{ApiError, ApiResult};
-pub use kb::ArticleInput;
-use storage::Store;
+pub use store::ArticleInput;
+use store::Store;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -81,8 +83,14 @@ impl Default for ThrottleConfig {
 pub struct ServerConfig {
     /// Address to bind; port 0 picks a free port (see [`RunningServer::addr`]).
     pub listen: SocketAddr,
-    /// Data directory: the database and the attachment store.
+    /// Data directory: the SQLite database and attachment store, or (with [`database`]) only
+    /// local files.
+    ///
+    /// [`database`]: ServerConfig::database
     pub data_dir: PathBuf,
+    /// A PostgreSQL URL (`postgres://user:password@host:port/db`); `None` keeps everything in
+    /// SQLite in [`data_dir`](ServerConfig::data_dir).
+    pub database: Option<String>,
     /// Seed the demonstration organisations, accounts, knowledge base and cases.
     pub demo: bool,
     /// Password hashing cost.
@@ -106,6 +114,9 @@ pub struct ServerConfig {
     /// The community forum the apps link to (SPEC §9); `GET /me` passes it on. The demo uses
     /// [`DEMO_COMMUNITY_URL`] when none is set.
     pub community_url: Option<String>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (`--trusted-proxy`); see
+    /// [`ops::client_address`]. Empty: the socket peer is the client.
+    pub trusted_proxies: Vec<ops::Cidr>,
 }
 
 /// The demo's community forum address: fictional (`.example` never resolves), like the rest of
@@ -119,6 +130,7 @@ impl ServerConfig {
         ServerConfig {
             listen,
             data_dir: data_dir.into(),
+            database: None,
             demo: false,
             password_cost: PasswordCost::Default,
             access_ttl: Duration::from_secs(15 * 60),
@@ -130,6 +142,7 @@ impl ServerConfig {
             read_connections: 4,
             warm_search_index: true,
             community_url: None,
+            trusted_proxies: Vec::new(),
         }
     }
 
@@ -148,12 +161,10 @@ pub(crate) struct AppState(Arc<Inner>);
 
 /// What [`AppState`] holds.
 pub(crate) struct Inner {
-    /// The database.
-    pub store: Arc<Store>,
+    /// The storage backend (SQLite or PostgreSQL).
+    pub store: Arc<dyn Store>,
     /// The configuration.
     pub config: ServerConfig,
-    /// Login throttling.
-    pub throttle: auth::Throttle,
     /// Recently verified access tokens.
     pub sessions: auth::SessionCache,
     /// The knowledge-base search index.
@@ -181,13 +192,11 @@ impl std::ops::Deref for AppState {
 
 impl AppState {
     /// Opens the store and builds the state (without seeding or binding).
-    pub fn open(config: ServerConfig) -> ApiResult<AppState> {
-        let store = Store::open(&config.data_dir, config.read_connections)?;
-        let demo =
-            store.read_blocking(|conn| Ok(Store::meta_get(conn, demo::SEEDED_KEY)?.is_some()))?;
+    pub async fn open(config: ServerConfig) -> Result<AppState, ServeError> {
+        let store = store::open(&config).await?;
+        let demo = store.meta_get(store::DEMO_SEEDED_KEY).await?.is_some();
         Ok(AppState(Arc::new(Inner {
             store,
-            throttle: auth::Throttle::new(config.throttle),
             sessions: auth::SessionCache::default(),
             search: Arc::new(kb::SearchEngine::default()),
             demo: demo || config.demo,
@@ -199,8 +208,12 @@ impl AppState {
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
-    /// The data directory or database could not be opened, or seeding failed.
-    #[error("cannot open the data directory: {0}")]
+    /// The database could not be opened or migrated (including a database whose schema is
+    /// newer than this program, [`store::StoreError::SchemaTooNew`]).
+    #[error("cannot open the database: {0}")]
+    Database(#[from] store::StoreError),
+    /// Seeding or another start-up step failed.
+    #[error("cannot start: {0}")]
     Storage(#[from] ApiError),
     /// The address could not be bound.
     #[error("cannot listen on {addr}: {source}")]
@@ -268,19 +281,9 @@ impl ShutdownHandle {
 pub async fn serve(config: ServerConfig) -> Result<RunningServer, ServeError> {
     let listen = config.listen;
     let seed_demo = config.demo;
-    let state = {
-        let config = config.clone();
-        tokio::task::spawn_blocking(move || AppState::open(config))
-            .await
-            .map_err(ApiError::internal)??
-    };
+    let state = AppState::open(config.clone()).await?;
     let demo_summary = if seed_demo {
-        let state = state.clone();
-        Some(
-            tokio::task::spawn_blocking(move || demo::seed(&state))
-                .await
-                .map_err(ApiError::internal)??,
-        )
+        Some(demo::seed(&state).await?)
     } else {
         None
     };
@@ -296,9 +299,8 @@ pub async fn serve(config: ServerConfig) -> Result<RunningServer, ServeError> {
     })?;
     if state.config.warm_search_index {
         let state = state.clone();
-        tokio::task::spawn_blocking(move || {
-            let engine = state.search.clone();
-            if let Err(e) = state.store.read_blocking(|conn| engine.refresh(conn)) {
+        tokio::spawn(async move {
+            if let Err(e) = state.search.refresh(state.store.as_ref()).await {
                 tracing::warn!(error = %e.detail, "could not build the search index");
             }
         });
