@@ -119,7 +119,7 @@ pub fn parse(url: &str) -> StoreResult<DbUrl> {
     } else {
         format!("{base}?{}", kept.join("&"))
     };
-    let mut config = tokio_postgres::Config::from_str(&rest).map_err(|e| bad_url(e))?;
+    let mut config = tokio_postgres::Config::from_str(&rest).map_err(bad_url)?;
     config.ssl_mode(mode);
     if config.get_connect_timeout().is_none() {
         config.connect_timeout(pool_timeout);
