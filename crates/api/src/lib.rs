@@ -461,30 +461,36 @@ impl From<CallbackWindow> for Window {
 pub struct NewCase {
     /// `problem`, `feature-request`, `how-to`, `account-change` or `maintenance-notice`.
     #[serde(rename = "type")]
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "problem"))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = schema::case_type))]
     pub case_type: CaseType,
     /// One line (at most 200 characters).
+    #[cfg_attr(feature = "openapi", schema(schema_with = schema::subject))]
     pub subject: String,
     /// 1–4; checked against the contract (SPEC §2).
-    #[cfg_attr(feature = "openapi", schema(value_type = u8, example = 2))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = schema::severity))]
     pub severity: Severity,
     /// `production` or `non-production`.
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "production"))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = schema::environment))]
     pub environment: Environment,
     /// Product name.
+    #[cfg_attr(feature = "openapi", schema(schema_with = schema::line))]
     pub product: String,
     /// Product version.
+    #[cfg_attr(feature = "openapi", schema(schema_with = schema::line))]
     pub version: String,
     /// The situation: direct description and observable symptoms (Markdown).
+    #[cfg_attr(feature = "openapi", schema(schema_with = schema::text))]
     pub situation: String,
-    /// The seriousness: business impact in the wider context (Markdown).
+    /// The seriousness: business impact in the wider context (Markdown); required.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = schema::text))]
     pub impact: String,
     /// The planned maintenance window; required for `maintenance-notice`, refused otherwise.
     #[serde(default)]
     pub maintenance_window: Option<Window>,
-    /// E-mail addresses to keep informed.
+    /// E-mail addresses to keep informed (at most 20).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = schema::cc))]
     pub cc: Vec<String>,
 }
 
@@ -498,14 +504,15 @@ pub struct NewCase {
 pub struct CasePatch {
     /// New severity; the response target is recomputed from the creation time (SPEC §3).
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<u8>))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = schema::severity_or_null))]
     pub severity: Option<Severity>,
     /// `solved` or `closed` (a closed case is final).
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = schema::closing_status_or_null))]
     pub status: Option<CaseStatus>,
-    /// Replaces the CC list.
+    /// Replaces the CC list (at most 20).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = schema::cc_or_null))]
     pub cc: Option<Vec<String>>,
 }
 
@@ -611,6 +618,7 @@ pub struct Queue {
 #[serde(deny_unknown_fields)]
 pub struct AgentReply {
     /// Public reply (Markdown).
+    #[cfg_attr(feature = "openapi", schema(schema_with = schema::text))]
     pub body: String,
     /// Mark the case solved with this reply (otherwise it waits on the customer).
     #[serde(default)]
@@ -683,9 +691,11 @@ pub struct Comment {
 #[serde(deny_unknown_fields)]
 pub struct NewComment {
     /// Markdown.
+    #[cfg_attr(feature = "openapi", schema(schema_with = schema::text))]
     pub body: String,
-    /// Attachments uploaded earlier to this case, to link to the comment.
+    /// Attachments uploaded earlier to this case, to link to the comment (at most 20).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 20))]
     pub attachment_ids: Vec<String>,
 }
 
@@ -776,5 +786,168 @@ mod tests {
         let v = serde_json::to_value(&p).unwrap();
         assert_eq!(v["type"], "https://casewatch.example/problems/not_found");
         assert_eq!(v["code"], "not_found");
+    }
+}
+
+/// The exact request schemas the derives cannot spell: enumerations taken from
+/// `casewatch-core` (so a new case type appears in the document by itself), and the core's
+/// form rules as JSON Schema limits and patterns, so that a request valid by the document is
+/// one the server accepts, and one it refuses is invalid by the document.
+#[cfg(feature = "openapi")]
+pub mod schema {
+    use casewatch_core::case_form::{LINE_MAX, SUBJECT_MAX, TEXT_MAX};
+    use casewatch_core::{CaseStatus, CaseType, Environment, Severity};
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaType, Type};
+    use utoipa::openapi::RefOr;
+
+    /// Characters `char::is_whitespace` and `char::is_control` refuse, as a character-class body.
+    const SPACE_OR_CONTROL: &str =
+        r"\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000";
+
+    /// A character the core counts as visible (`case_form::is_visible`): not whitespace, not a
+    /// control character, not an invisible format character.
+    fn visible() -> String {
+        format!(
+            r"[^{SPACE_OR_CONTROL}\xad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]"
+        )
+    }
+
+    /// The core's one-line rule (`case_form::check_line`): surrounding whitespace, then text
+    /// without a control character or line separator holding a visible character.
+    pub fn one_line_pattern() -> String {
+        let space = r"[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]";
+        let inner = r"[^\x00-\x1f\x7f-\x9f\u2028\u2029]";
+        format!("^{space}*{inner}*{}{inner}*{space}*$", visible())
+    }
+
+    fn string(max: usize, pattern: String, description: &str) -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .max_length(Some(max))
+            .pattern(Some(pattern))
+            .description(Some(description))
+            .into()
+    }
+
+    fn string_enum<I: IntoIterator<Item = String>>(values: I, nullable: bool) -> RefOr<Schema> {
+        let kind = if nullable {
+            SchemaType::from_iter([Type::String, Type::Null])
+        } else {
+            SchemaType::new(Type::String)
+        };
+        let mut values: Vec<serde_json::Value> =
+            values.into_iter().map(serde_json::Value::String).collect();
+        if nullable {
+            values.push(serde_json::Value::Null);
+        }
+        ObjectBuilder::new()
+            .schema_type(kind)
+            .enum_values(Some(values))
+            .into()
+    }
+
+    /// A subject: one line of at most `SUBJECT_MAX` characters.
+    pub fn subject() -> RefOr<Schema> {
+        string(
+            SUBJECT_MAX,
+            one_line_pattern(),
+            "one line with a visible character (counted after trimming)",
+        )
+    }
+
+    /// Product or version: one line of at most `LINE_MAX` characters.
+    pub fn line() -> RefOr<Schema> {
+        string(
+            LINE_MAX,
+            one_line_pattern(),
+            "one line with a visible character (counted after trimming)",
+        )
+    }
+
+    /// A required Markdown field: a visible character, at most `TEXT_MAX` bytes of UTF-8.
+    pub fn text() -> RefOr<Schema> {
+        string(
+            TEXT_MAX,
+            visible(),
+            "Markdown with a visible character; at most 65536 bytes of UTF-8",
+        )
+    }
+
+    /// The case types.
+    pub fn case_type() -> RefOr<Schema> {
+        string_enum(CaseType::ALL.iter().map(|t| t.as_str().to_string()), false)
+    }
+
+    /// The environments.
+    pub fn environment() -> RefOr<Schema> {
+        string_enum(
+            [Environment::Production, Environment::NonProduction]
+                .iter()
+                .map(|e| e.to_string()),
+            false,
+        )
+    }
+
+    fn severity_values() -> Vec<serde_json::Value> {
+        Severity::ALL
+            .iter()
+            .map(|s| serde_json::Value::from(s.number()))
+            .collect()
+    }
+
+    /// A severity, 1–4.
+    pub fn severity() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .enum_values(Some(severity_values()))
+            .into()
+    }
+
+    /// A new severity, or `null` to keep it.
+    pub fn severity_or_null() -> RefOr<Schema> {
+        let mut values = severity_values();
+        values.push(serde_json::Value::Null);
+        ObjectBuilder::new()
+            .schema_type(SchemaType::from_iter([Type::Integer, Type::Null]))
+            .enum_values(Some(values))
+            .into()
+    }
+
+    /// The statuses a case can be set to (the closed ones; a comment reopens), or `null`.
+    pub fn closing_status_or_null() -> RefOr<Schema> {
+        string_enum(
+            CaseStatus::ALL
+                .iter()
+                .filter(|s| !s.is_open())
+                .map(|s| s.as_str().to_string()),
+            true,
+        )
+    }
+
+    /// An e-mail address as the server checks it (`cases::check_email`): one `@` with a
+    /// non-empty local part before it and a dot after it, no whitespace or control character,
+    /// at most 254 characters.
+    pub fn email() -> RefOr<Schema> {
+        let c = format!("[^{SPACE_OR_CONTROL}@]");
+        string(254, format!("^{c}+@{c}*\\.{c}*$"), "an e-mail address")
+    }
+
+    /// A CC list: at most `max` e-mail addresses.
+    pub fn cc_list(max: usize, nullable: bool) -> RefOr<Schema> {
+        let mut b = ArrayBuilder::new().items(email()).max_items(Some(max));
+        if nullable {
+            b = b.schema_type(SchemaType::from_iter([Type::Array, Type::Null]));
+        }
+        b.into()
+    }
+
+    /// The CC list of a new case.
+    pub fn cc() -> RefOr<Schema> {
+        cc_list(20, false)
+    }
+
+    /// The CC list of a patch, or `null` to keep it.
+    pub fn cc_or_null() -> RefOr<Schema> {
+        cc_list(20, true)
     }
 }
