@@ -6,11 +6,13 @@
 //! token is valid on every server instance sharing the database. Password hashing and token
 //! generation live in `crate::service::accounts`.
 //!
-//! **Session cache.** Verified access tokens are remembered in memory for at most
-//! [`SESSION_CACHE_SECONDS`] (2 s), so a burst of requests costs one session lookup. Logout,
-//! refresh and contact removal on this instance forget entries at once; on another instance
-//! a revoked token can therefore be accepted for at most those 2 seconds — short enough that a
-//! logged-out or removed user cannot act on, long enough to spare the database under load.
+//! **Session cache.** On SQLite, verified access tokens are remembered in memory for at most
+//! [`SESSION_CACHE_SECONDS`], so most requests need no session lookup: a SQLite data directory
+//! is served by one server process, and logout, refresh and contact removal in that process
+//! forget entries at once (admin commands never revoke sessions). On PostgreSQL several
+//! instances share the sessions and a logout on one must end the token on all at once, so
+//! there the cache is off and every request checks its session in the database (one indexed
+//! read).
 //!
 //! **Throttling** counts failed logins in the store (per account and per client address), so
 //! the limits hold across instances and restarts.
@@ -30,24 +32,41 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Mutex;
 
-/// How long a verified access token is trusted without asking the store again (see the module
-/// docs): the most a revocation made on another instance can lag.
-pub const SESSION_CACHE_SECONDS: i64 = 2;
+/// How long a verified access token is trusted without asking the store again, where the
+/// cache is on (see the module docs).
+pub const SESSION_CACHE_SECONDS: i64 = 30;
 
-/// Verified access tokens (by hash), so that most requests need no session lookup.
-#[derive(Default)]
-pub struct SessionCache(Mutex<HashMap<Vec<u8>, (Caller, i64)>>);
+/// Verified access tokens (by hash), so that most requests need no session lookup; off when
+/// several instances share the sessions.
+pub struct SessionCache {
+    entries: Mutex<HashMap<Vec<u8>, (Caller, i64)>>,
+    enabled: bool,
+}
 
 impl SessionCache {
+    /// A cache; `enabled` only when this process is the only one serving the sessions.
+    pub fn new(enabled: bool) -> SessionCache {
+        SessionCache {
+            entries: Mutex::new(HashMap::new()),
+            enabled,
+        }
+    }
+
     fn get(&self, hash: &[u8], now: i64) -> Option<Caller> {
-        let map = self.0.lock().ok()?;
+        if !self.enabled {
+            return None;
+        }
+        let map = self.entries.lock().ok()?;
         map.get(hash)
             .filter(|(_, until)| *until > now)
             .map(|(c, _)| c.clone())
     }
 
     fn put(&self, hash: Vec<u8>, caller: Caller, until: i64, now: i64) {
-        if let Ok(mut map) = self.0.lock() {
+        if !self.enabled {
+            return;
+        }
+        if let Ok(mut map) = self.entries.lock() {
             if map.len() >= 50_000 {
                 map.retain(|_, (_, u)| *u > now);
                 if map.len() >= 50_000 {
@@ -60,14 +79,14 @@ impl SessionCache {
 
     /// Forgets the tokens of a session (logout, refresh).
     pub fn forget_session(&self, session_id: i64) {
-        if let Ok(mut map) = self.0.lock() {
+        if let Ok(mut map) = self.entries.lock() {
             map.retain(|_, (c, _)| c.session_id != session_id);
         }
     }
 
     /// Forgets every token of a user (removal).
     pub fn forget_user(&self, user_id: i64) {
-        if let Ok(mut map) = self.0.lock() {
+        if let Ok(mut map) = self.entries.lock() {
             map.retain(|_, (c, _)| c.user_id != user_id);
         }
     }
@@ -325,7 +344,7 @@ pub async fn refresh(
     Ok(Json(tokens))
 }
 
-#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", request_body = LogoutRequest,
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", request_body = Option<LogoutRequest>,
     security(("bearer" = [])),
     responses((status = 204, description = "the session is revoked"),
               (status = 401, body = casewatch_api::Problem)))]

@@ -195,9 +195,12 @@ impl AppState {
     pub async fn open(config: ServerConfig) -> Result<AppState, ServeError> {
         let store = store::open(&config).await?;
         let demo = store.meta_get(store::DEMO_SEEDED_KEY).await?.is_some();
+        // Only a SQLite data directory is served by a single process; on a shared database
+        // a revocation on another instance must take effect at once (see `auth`).
+        let cache_sessions = store.backend() == "sqlite";
         Ok(AppState(Arc::new(Inner {
             store,
-            sessions: auth::SessionCache::default(),
+            sessions: auth::SessionCache::new(cache_sessions),
             search: Arc::new(kb::SearchEngine::default()),
             demo: demo || config.demo,
             config,

@@ -23,6 +23,7 @@ mod attachments;
 mod callbacks;
 mod cases;
 mod comments;
+pub mod copy;
 mod idempotency;
 mod kb;
 mod meta;
@@ -685,5 +686,116 @@ impl Store for SqliteStore {
         let (job, holder) = (job.to_owned(), holder.to_owned());
         self.write(move |c| meta::release_lease(c, &job, &holder))
             .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user_version(store: &SqliteStore) -> i64 {
+        store
+            .read_blocking(|c| Ok(c.pragma_query_value(None, "user_version", |r| r.get(0))?))
+            .unwrap()
+    }
+
+    #[test]
+    fn migrations_run_once_and_record_the_version() {
+        let dir = tempfile::tempdir().unwrap();
+        for _ in 0..2 {
+            let store = SqliteStore::open(dir.path(), 1).unwrap();
+            assert_eq!(user_version(&store), SCHEMA_VERSION);
+            let mode: String = store
+                .read_blocking(|c| Ok(c.pragma_query_value(None, "journal_mode", |r| r.get(0))?))
+                .unwrap();
+            assert_eq!(mode, "wal");
+        }
+    }
+
+    #[test]
+    fn a_database_of_an_older_version_is_upgraded_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            // A data directory as the server before the .sql files left it: versions 1 and 2.
+            let mut conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+            let tx = conn.transaction().unwrap();
+            tx.execute_batch(MIGRATIONS[0]).unwrap();
+            tx.execute_batch(MIGRATIONS[1]).unwrap();
+            tx.pragma_update(None, "user_version", 2).unwrap();
+            tx.execute("INSERT INTO meta(key, value) VALUES ('kept', 'yes')", [])
+                .unwrap();
+            tx.commit().unwrap();
+        }
+        let store = SqliteStore::open(dir.path(), 1).unwrap();
+        assert_eq!(user_version(&store), SCHEMA_VERSION);
+        let kept = store.read_blocking(|c| meta::get(c, "kept")).unwrap();
+        assert_eq!(kept.as_deref(), Some("yes"));
+        let failures: i64 = store
+            .read_blocking(|c| {
+                Ok(c.query_row("SELECT COUNT(*) FROM login_failures", [], |r| r.get(0))?)
+            })
+            .unwrap();
+        assert_eq!(failures, 0);
+    }
+
+    #[test]
+    fn a_database_from_a_newer_program_is_refused_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(SqliteStore::open(dir.path(), 1).unwrap());
+        let newer = SCHEMA_VERSION + 5;
+        Connection::open(dir.path().join(DB_FILE))
+            .unwrap()
+            .pragma_update(None, "user_version", newer)
+            .unwrap();
+        let refused = SqliteStore::open(dir.path(), 1).err();
+        match refused {
+            Some(StoreError::SchemaTooNew { found, supported }) => {
+                assert_eq!((found, supported), (newer, SCHEMA_VERSION));
+            }
+            other => panic!("expected SchemaTooNew, got {other:?}"),
+        }
+        let message = StoreError::SchemaTooNew {
+            found: newer,
+            supported: SCHEMA_VERSION,
+        }
+        .to_string();
+        assert!(message.contains("newer than this program"), "{message}");
+        let version: i64 = Connection::open(dir.path().join(DB_FILE))
+            .unwrap()
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, newer, "the refused database is left as it was");
+    }
+
+    #[test]
+    fn a_refused_write_never_undoes_another_in_the_same_batch() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(dir.path(), 1).unwrap();
+        let mut answers = Vec::new();
+        for i in 0..50 {
+            answers.push(
+                store
+                    .submit(move |c| {
+                        meta::set(c, &format!("k{i}"), "v")?;
+                        if i % 2 == 0 {
+                            Err(StoreError::Invalid("refused".into()))
+                        } else {
+                            Ok(i)
+                        }
+                    })
+                    .unwrap(),
+            );
+        }
+        let results: Vec<_> = answers
+            .into_iter()
+            .map(|a| a.blocking_recv().unwrap())
+            .collect();
+        for (i, r) in results.iter().enumerate() {
+            assert_eq!(r.is_ok(), i % 2 == 1);
+            let stored = store
+                .read_blocking(|c| meta::get(c, &format!("k{i}")))
+                .unwrap();
+            assert_eq!(stored.is_some(), i % 2 == 1, "key {i}");
+        }
     }
 }
