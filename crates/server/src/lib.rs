@@ -26,6 +26,7 @@ mod contacts;
 mod demo;
 mod error;
 mod http;
+pub mod jobs;
 mod kb;
 mod openapi;
 pub mod ops;
@@ -308,8 +309,10 @@ pub async fn serve(config: ServerConfig) -> Result<RunningServer, ServeError> {
             }
         });
     }
+    let background = state.store.clone();
     let app = http::router(state);
     let (shutdown, mut stop) = watch::channel(false);
+    jobs::spawn(background, stop.clone());
     let task = tokio::spawn(async move {
         axum::serve(
             listener,

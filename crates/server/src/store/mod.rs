@@ -16,6 +16,7 @@
 //! knowledge-base index follows [`Store::kb_revision`], and [`Store::try_lease`] lets exactly
 //! one instance do a piece of background work.
 
+pub mod copy;
 pub mod error;
 pub mod model;
 pub mod postgres;

@@ -1,6 +1,12 @@
 //! Shared by the integration tests: a real server on 127.0.0.1:0 with the demo data (cheap
 //! password hashes), and a small JSON client over reqwest.
+//!
+//! The backend comes from `CASEWATCH_TEST_DATABASE`: `sqlite` (the default) keeps everything in
+//! the test's data directory; `postgres` gives every server a fresh database in the test
+//! binary's own PostgreSQL cluster ([`pg`]), so the same tests check both backends.
 #![allow(dead_code)]
+
+pub mod pg;
 
 use casewatch_server::{serve, PasswordCost, RunningServer, ServerConfig};
 use reqwest::header::HeaderMap;
@@ -18,6 +24,13 @@ pub struct TestServer {
     pub base: String,
     pub dir: TempDir,
     pub http: reqwest::Client,
+    /// The configuration it was started with (its database included), to start it again.
+    pub config: ServerConfig,
+}
+
+/// Whether this run tests the PostgreSQL backend (`CASEWATCH_TEST_DATABASE=postgres`).
+pub fn on_postgres() -> bool {
+    pg::backend_is_postgres()
 }
 
 /// An answer.
@@ -59,9 +72,12 @@ impl Resp {
     }
 }
 
-/// The test configuration: demo data, fast hashes.
+/// The test configuration: demo data, fast hashes, and on PostgreSQL a fresh database.
 pub fn test_config(dir: &std::path::Path) -> ServerConfig {
     let mut config = ServerConfig::new(([127, 0, 0, 1], 0).into(), dir);
+    if on_postgres() {
+        config.database = Some(pg::fresh_database());
+    }
     config.demo = true;
     config.password_cost = PasswordCost::InsecureFastForTests;
     config.read_connections = 2;
@@ -81,7 +97,7 @@ impl TestServer {
         let dir = tempfile::tempdir().unwrap();
         let mut config = test_config(dir.path());
         change(&mut config);
-        let server = serve(config).await.expect("server starts");
+        let server = serve(config.clone()).await.expect("server starts");
         TestServer {
             base: server.base_url(),
             server: Some(server),
@@ -90,6 +106,26 @@ impl TestServer {
                 .timeout(Duration::from_secs(30))
                 .build()
                 .unwrap(),
+            config,
+        }
+    }
+
+    /// Starts another server on the same database: on PostgreSQL a second instance sharing
+    /// nothing but the database (its own local directory); on SQLite the same data directory.
+    pub async fn start_again(&self, change: impl FnOnce(&mut ServerConfig)) -> TestServer {
+        let mut config = self.config.clone();
+        let dir = tempfile::tempdir().unwrap();
+        if config.database.is_some() {
+            config.data_dir = dir.path().to_path_buf();
+        }
+        change(&mut config);
+        let server = serve(config.clone()).await.expect("server starts");
+        TestServer {
+            base: server.base_url(),
+            server: Some(server),
+            dir,
+            http: self.http.clone(),
+            config,
         }
     }
 

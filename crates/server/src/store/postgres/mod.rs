@@ -19,6 +19,7 @@
 
 mod cases;
 mod connect;
+mod copy;
 mod content;
 mod migrate;
 mod people;
