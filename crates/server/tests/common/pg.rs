@@ -343,7 +343,7 @@ impl Cluster {
             std::process::id(),
             self.teardown_script()
         );
-        Command::new("sh")
+        let mut watchdog = Command::new("sh")
             .args(["-c", &script])
             .current_dir("/")
             .stdin(Stdio::null())
@@ -351,6 +351,11 @@ impl Cluster {
             .stderr(Stdio::null())
             .spawn()
             .expect("start the PostgreSQL watchdog");
+        // Reaped by a thread of its own, so it never becomes a zombie should it end early;
+        // normally it outlives this process.
+        std::thread::spawn(move || {
+            let _ = watchdog.wait();
+        });
     }
 }
 
