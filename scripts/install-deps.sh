@@ -51,3 +51,23 @@ if [ ! -x "$root/node_modules/.bin/tsc" ]; then
 else
   echo "install-deps: TypeScript present"
 fi
+
+# Python test tools, pinned in scripts/requirements-test.txt (schemathesis, the fuzzer that holds
+# the server to its OpenAPI description), in a project virtualenv .venv/ (gitignored) so that the
+# system's Python is left alone. Debian's python3 needs python3-venv for `python3 -m venv`.
+requirements="$root/scripts/requirements-test.txt"
+venv="$root/.venv"
+wanted="$(grep -Ev '^[[:space:]]*(#|$)' "$requirements" | sort)"
+if [ -x "$venv/bin/python" ] \
+  && [ -z "$(comm -23 <(echo "$wanted") <("$venv/bin/python" -m pip freeze 2>/dev/null | sort))" ]; then
+  echo "install-deps: Python test tools present (.venv)"
+else
+  if ! command -v python3 >/dev/null 2>&1 || ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
+    echo "install-deps: installing Debian packages: python3 python3-venv"
+    "${sudo_cmd[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends python3 python3-venv >/dev/null
+  fi
+  echo "install-deps: installing Python test tools into .venv (pip install -r scripts/requirements-test.txt)"
+  [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$requirements"
+fi

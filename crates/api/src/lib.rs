@@ -297,13 +297,16 @@ pub struct Contact {
 // Absent and `null` are the same to the server: TypeScript callers may leave them out.
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct NewContact {
-    /// E-mail address (unique across the server).
+    /// E-mail address (unique across the server; surrounding whitespace is trimmed).
+    #[cfg_attr(feature = "openapi", schema(schema_with = schema::trimmed_email))]
     pub email: String,
     /// Display name.
+    #[cfg_attr(feature = "openapi", schema(schema_with = schema::line))]
     pub name: String,
     /// Initial password (at least 12 characters). When absent the server generates one and
     /// returns it once in `initial_password`.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = schema::new_password))]
     pub password: Option<String>,
 }
 
@@ -482,7 +485,6 @@ pub struct NewCase {
     #[cfg_attr(feature = "openapi", schema(schema_with = schema::text))]
     pub situation: String,
     /// The seriousness: business impact in the wider context (Markdown); required.
-    #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(schema_with = schema::text))]
     pub impact: String,
     /// The planned maintenance window; required for `maintenance-notice`, refused otherwise.
@@ -789,6 +791,15 @@ mod tests {
     }
 }
 
+/// `POST /cases/{number}/attachments`: the multipart form, for the API description only.
+#[cfg(feature = "openapi")]
+#[derive(utoipa::ToSchema)]
+pub struct UploadForm {
+    /// The file; its part's file name and media type are kept.
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+}
+
 /// The exact request schemas the derives cannot spell: enumerations taken from
 /// `casewatch-core` (so a new case type appears in the document by itself), and the core's
 /// form rules as JSON Schema limits and patterns, so that a request valid by the document is
@@ -930,6 +941,72 @@ pub mod schema {
     pub fn email() -> RefOr<Schema> {
         let c = format!("[^{SPACE_OR_CONTROL}@]");
         string(254, format!("^{c}+@{c}*\\.{c}*$"), "an e-mail address")
+    }
+
+    /// An e-mail address that the server trims before checking it (a new contact's).
+    pub fn trimmed_email() -> RefOr<Schema> {
+        let c = format!("[^{SPACE_OR_CONTROL}@]");
+        let space = r"[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]";
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(format!("^{space}*{c}+@{c}*\\.{c}*{space}*$")))
+            .description(Some(
+                "an e-mail address; at most 254 characters once trimmed",
+            ))
+            .into()
+    }
+
+    /// A new password (`service::accounts::check_new_password`): at least 12 characters, at
+    /// most 1024 bytes; or `null` to have one generated.
+    pub fn new_password() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+            .min_length(Some(12))
+            .max_length(Some(1024))
+            .description(Some("at least 12 characters, at most 1024 bytes of UTF-8"))
+            .into()
+    }
+
+    /// `waiting_on` of `GET /cases`.
+    pub fn waiting_on() -> RefOr<Schema> {
+        string_enum(["vendor".to_string(), "customer".to_string()], false)
+    }
+
+    /// A case status filter.
+    pub fn status_filter() -> RefOr<Schema> {
+        string_enum(
+            CaseStatus::ALL.iter().map(|s| s.as_str().to_string()),
+            false,
+        )
+    }
+
+    /// A knowledge-base locale filter.
+    pub fn locale() -> RefOr<Schema> {
+        string_enum(["en".to_string(), "zh-CN".to_string()], false)
+    }
+
+    /// A page cursor: the decimal `next_cursor` of a previous page, or empty for the first.
+    pub fn cursor() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some("^([+-]?[0-9]{1,18})?$"))
+            .into()
+    }
+
+    /// A sync cursor: a non-negative decimal `next_cursor`, or empty for the beginning.
+    pub fn since() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some("^(\\+?[0-9]{1,18})?$"))
+            .into()
+    }
+
+    /// A search query: at most 500 characters.
+    pub fn query() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .max_length(Some(500))
+            .into()
     }
 
     /// A CC list: at most `max` e-mail addresses.

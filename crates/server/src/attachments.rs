@@ -94,7 +94,8 @@ async fn receive(
 
 #[utoipa::path(post, path = "/api/v1/cases/{number}/attachments", tag = "attachments",
     params(("number" = i64, Path, description = "case number")), security(("bearer" = [])),
-    request_body(content_type = "multipart/form-data", description = "one part named `file`"),
+    request_body(content_type = "multipart/form-data", description = "one part named `file`",
+        content = inline(casewatch_api::UploadForm)),
     responses((status = 201, body = Attachment), (status = 404, body = casewatch_api::Problem),
               (status = 413, body = casewatch_api::Problem)))]
 pub async fn upload(

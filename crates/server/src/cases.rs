@@ -73,14 +73,19 @@ pub async fn create(
 
 /// Filters of `GET /cases`.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// `vendor` (waiting on us) or `customer` (waiting on you).
+    #[param(schema_with = casewatch_api::schema::waiting_on)]
     pub waiting_on: Option<String>,
     /// `waiting-on-vendor`, `waiting-on-customer`, `solved` or `closed`.
+    #[param(schema_with = casewatch_api::schema::status_filter)]
     pub status: Option<String>,
     /// `next_cursor` of the previous page.
+    #[param(schema_with = casewatch_api::schema::cursor)]
     pub cursor: Option<String>,
     /// Page size, 1–100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
 }
 

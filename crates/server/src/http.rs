@@ -143,6 +143,13 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
             format!("the request body is not valid UTF-8: {e}"),
         )
     })?;
+    // Every request body of the API is an object; serde's derived structs would also take a
+    // JSON array of the fields in order, which the API description does not allow.
+    if !text.trim_start().starts_with('{')
+        && serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
+    {
+        return Err(ApiError::invalid("the request body must be a JSON object"));
+    }
     serde_json::from_str(text).map_err(|e| {
         use serde_json::error::Category;
         match e.classify() {

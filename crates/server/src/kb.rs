@@ -29,10 +29,13 @@ use utoipa::IntoParams;
 
 /// Parameters of `GET /kb/articles`.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SyncQuery {
     /// `next_cursor` of the previous page; absent to start from the beginning.
+    #[param(schema_with = casewatch_api::schema::since)]
     pub since: Option<String>,
     /// Changes per page, 1–500 (default 100).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
 }
 
@@ -77,12 +80,16 @@ pub async fn get_article(
 
 /// Parameters of `GET /kb/search`.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchQuery {
-    /// The words to look for.
+    /// The words to look for (at most 500 characters).
+    #[param(max_length = 500)]
     pub q: String,
     /// `en` or `zh-CN`; both when absent.
+    #[param(schema_with = casewatch_api::schema::locale)]
     pub locale: Option<String>,
     /// Results, 1–50 (default 10).
+    #[param(minimum = 1, maximum = 50)]
     pub limit: Option<u32>,
 }
 
@@ -298,8 +305,9 @@ pub async fn search(
     _caller: Caller,
     Query(q): Query<SearchQuery>,
 ) -> ApiResult<Json<KbSearchResults>> {
-    if q.q.len() > 500 {
-        return Err(ApiError::invalid("a query may have at most 500 bytes"));
+    // Characters, as the API description's maxLength counts them.
+    if q.q.chars().count() > 500 {
+        return Err(ApiError::invalid("a query may have at most 500 characters"));
     }
     if let Some(l) = q.locale.as_deref() {
         if !LOCALES.contains(&l) {

@@ -77,6 +77,9 @@ fn complete(path: &str, op: &mut Operation) {
             );
         }
     }
+    let idempotent = params
+        .iter()
+        .any(|p| p.name == casewatch_api::IDEMPOTENCY_KEY);
     let has_params = !params.is_empty();
     if params.is_empty() {
         op.parameters = None;
@@ -128,6 +131,12 @@ fn complete(path: &str, op: &mut Operation) {
             "400",
             "invalid_argument or malformed_json: a parameter or the body does not match this \
              description",
+        );
+    }
+    if idempotent {
+        add(
+            "409",
+            "idempotency_conflict: the Idempotency-Key was used with a different request",
         );
     }
     if secured {

@@ -15,7 +15,10 @@
 //! schemathesis comes from `scripts/requirements-test.txt` (installed into `.venv/` by
 //! `scripts/install-deps.sh`); `SCHEMATHESIS=<path>` picks another. Without it the test says so
 //! and passes — except in CI (`CI` set), where a missing fuzzer is a failure.
-//! `CASEWATCH_FUZZ_EXAMPLES` and `CASEWATCH_FUZZ_SEED` widen or vary a local run.
+//! `CASEWATCH_FUZZ_EXAMPLES` and `CASEWATCH_FUZZ_SEED` widen or vary a local run;
+//! `CASEWATCH_OPENAPI_OUT=<file>` keeps the document the run used. Settings that are not
+//! per-run (which statuses count as accepting valid data, how links are found) are in
+//! `tests/schemathesis.toml`, with the reasons.
 
 mod common;
 
@@ -56,8 +59,11 @@ fn fuzz(tool: &Path, base: &str, token: &str, filter: &[&str], label: &str) -> b
     let examples =
         std::env::var("CASEWATCH_FUZZ_EXAMPLES").unwrap_or_else(|_| DEFAULT_EXAMPLES.into());
     let seed = std::env::var("CASEWATCH_FUZZ_SEED").unwrap_or_else(|_| DEFAULT_SEED.into());
+    let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemathesis.toml");
     let mut cmd = Command::new(tool);
-    cmd.arg("run")
+    cmd.arg("--config-file")
+        .arg(config)
+        .arg("run")
         .arg(format!("{base}/api/v1/openapi.json"))
         .args(["--url", base])
         .args(["--checks", "all"])
@@ -103,6 +109,15 @@ async fn the_server_answers_exactly_what_its_openapi_document_describes() {
     let engineer_token = server.login("engineer@vendor.example").await;
     let auth_token = server.login(&contact.email).await;
     let base = server.base.clone();
+    if let Some(out) = std::env::var_os("CASEWATCH_OPENAPI_OUT") {
+        let doc = reqwest::get(format!("{base}/api/v1/openapi.json"))
+            .await
+            .expect("the document")
+            .text()
+            .await
+            .expect("the document's text");
+        std::fs::write(out, doc).expect("CASEWATCH_OPENAPI_OUT is writable");
+    }
 
     let ok = tokio::task::spawn_blocking(move || {
         let runs: [(&str, &str, &[&str]); 3] = [
@@ -123,9 +138,11 @@ async fn the_server_answers_exactly_what_its_openapi_document_describes() {
             ),
         ];
         // Every run, even after a failing one: the report should list all findings at once.
-        runs.iter()
+        let results: Vec<bool> = runs
+            .iter()
             .map(|(label, token, filter)| fuzz(&tool, &base, token, filter, label))
-            .fold(true, |all, ok| all && ok)
+            .collect();
+        results.iter().all(|ok| *ok)
     })
     .await
     .expect("the fuzzer runs");
