@@ -55,7 +55,7 @@ fn schemathesis() -> Option<PathBuf> {
 
 /// Runs schemathesis on the operations `filter` selects, authenticated with `token`, and
 /// returns whether it reported nothing.
-fn fuzz(tool: &Path, base: &str, token: &str, filter: &[&str], label: &str) -> bool {
+fn fuzz(tool: &Path, work: &Path, base: &str, token: &str, filter: &[&str], label: &str) -> bool {
     let examples =
         std::env::var("CASEWATCH_FUZZ_EXAMPLES").unwrap_or_else(|_| DEFAULT_EXAMPLES.into());
     let seed = std::env::var("CASEWATCH_FUZZ_SEED").unwrap_or_else(|_| DEFAULT_SEED.into());
@@ -77,7 +77,9 @@ fn fuzz(tool: &Path, base: &str, token: &str, filter: &[&str], label: &str) -> b
         .args(["--header", &format!("Authorization: Bearer {token}")])
         .args(["--no-color", "--output-truncate", "false"])
         .args(filter)
-        .env("SCHEMATHESIS_TELEMETRY", "false");
+        .env("SCHEMATHESIS_TELEMETRY", "false")
+        // schemathesis keeps state in `.schemathesis/` under its working directory.
+        .current_dir(work);
     eprintln!("openapi_fuzz: {label}: {cmd:?}");
     match cmd.status() {
         Ok(status) => status.success(),
@@ -119,6 +121,7 @@ async fn the_server_answers_exactly_what_its_openapi_document_describes() {
         std::fs::write(out, doc).expect("CASEWATCH_OPENAPI_OUT is writable");
     }
 
+    let work = tempfile::tempdir().expect("a working directory for schemathesis");
     let ok = tokio::task::spawn_blocking(move || {
         let runs: [(&str, &str, &[&str]); 3] = [
             (
@@ -140,7 +143,7 @@ async fn the_server_answers_exactly_what_its_openapi_document_describes() {
         // Every run, even after a failing one: the report should list all findings at once.
         let results: Vec<bool> = runs
             .iter()
-            .map(|(label, token, filter)| fuzz(&tool, &base, token, filter, label))
+            .map(|(label, token, filter)| fuzz(&tool, work.path(), &base, token, filter, label))
             .collect();
         results.iter().all(|ok| *ok)
     })
