@@ -411,6 +411,13 @@ pub async fn insert_comment(
         0,
     )?;
     for a in &c.attachment_ids {
+        if a.contains('\0') {
+            return Err(StoreError::Invalid(format!(
+                "attachment '{}' is not an unlinked attachment of case {}",
+                a.escape_default(),
+                c.case_number
+            )));
+        }
         let linked = tx_execute(
             tx,
             "UPDATE attachments SET comment_id = $1
@@ -613,6 +620,9 @@ pub async fn attachments(
 }
 
 pub async fn attachment(store: &PgStore, id: &str, scope: Scope) -> StoreResult<Attachment> {
+    if id.contains('\0') {
+        return Err(StoreError::NotFound("attachment"));
+    }
     let rows = store
         .query(
             &format!(

@@ -310,9 +310,10 @@ fn tls_config(url: &DbUrl) -> StoreResult<ClientConfig> {
 /// how an instance recovers by itself when the database comes back.
 pub fn pool(url: &DbUrl) -> StoreResult<Pool> {
     let manager_config = ManagerConfig {
-        // `Verified` runs a trivial query before handing out a connection that was idle, so a
-        // connection broken by a database restart is replaced instead of failing a request.
-        recycling_method: RecyclingMethod::Verified,
+        // `Fast` hands out a pooled connection unless its connection task has seen the socket
+        // close — which is what a database restart or shutdown does — so broken connections
+        // are replaced without the extra round trip per request that `Verified` costs.
+        recycling_method: RecyclingMethod::Fast,
     };
     let manager = if url.config.get_ssl_mode() == SslMode::Disable {
         Manager::from_config(url.config.clone(), tokio_postgres::NoTls, manager_config)

@@ -172,6 +172,9 @@ pub async fn sync_page(store: &PgStore, since: i64, limit: u32) -> StoreResult<K
 }
 
 pub async fn article(store: &PgStore, id: &str) -> StoreResult<Option<KbArticle>> {
+    if id.contains('\0') {
+        return Ok(None);
+    }
     let rows = store
         .query(
             &format!("SELECT {ARTICLE_COLUMNS} FROM kb_articles WHERE id = $1 AND NOT deleted"),
@@ -224,6 +227,9 @@ pub async fn put_blob(store: &PgStore, sha256: &str, content: &[u8]) -> StoreRes
 }
 
 pub async fn get_blob(store: &PgStore, sha256: &str) -> StoreResult<Vec<u8>> {
+    if sha256.contains('\0') {
+        return Err(StoreError::NotFound("attachment"));
+    }
     let rows = store
         .query(
             "SELECT content FROM attachment_blobs WHERE sha256 = $1",

@@ -19,10 +19,12 @@
 
 mod cases;
 mod connect;
-mod copy;
 mod content;
+mod copy;
 mod migrate;
 mod people;
+#[cfg(test)]
+mod tests;
 
 use super::*;
 use deadpool_postgres::Pool;
@@ -79,6 +81,15 @@ fn pg_error(e: tokio_postgres::Error) -> StoreError {
         let code = db.code();
         if *code == SqlState::UNIQUE_VIOLATION {
             return StoreError::Conflict("it exists already".into());
+        }
+        // PostgreSQL text cannot hold U+0000 (SQLite's can): a request carrying one is refused
+        // as invalid rather than failing as an internal error.
+        if *code == SqlState::CHARACTER_NOT_IN_REPERTOIRE
+            || *code == SqlState::UNTRANSLATABLE_CHARACTER
+        {
+            return StoreError::Invalid(
+                "text containing a NUL character (U+0000) cannot be stored".into(),
+            );
         }
         if *code == SqlState::T_R_SERIALIZATION_FAILURE || *code == SqlState::T_R_DEADLOCK_DETECTED
         {

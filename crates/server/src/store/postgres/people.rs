@@ -151,6 +151,10 @@ pub async fn account(store: &PgStore, id: i64) -> StoreResult<AccountRecord> {
 }
 
 pub async fn credentials(store: &PgStore, email: &str) -> StoreResult<Option<Credentials>> {
+    if email.contains('\0') {
+        // No stored address has one (PostgreSQL text cannot), so no account matches.
+        return Ok(None);
+    }
     let rows = store
         .query(
             "SELECT id, password_hash FROM users
