@@ -12,10 +12,10 @@
 //! and runs each operation on a thread of its own, so it works both from plain `main` code and
 //! from inside another runtime (tests, benchmarks).
 
+use crate::config::{PasswordCost, ServerConfig};
 use crate::error::{ApiError, ApiResult};
 use crate::service::accounts::{check_email, hash_password, password_or_generate};
 use crate::store::{self, ArticleInput, NewAccount, OrgInsert, Store};
-use crate::{PasswordCost, ServerConfig};
 use casewatch_api::Role;
 use casewatch_core::{Calendar, Contract};
 use chrono::Utc;

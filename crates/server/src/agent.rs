@@ -3,12 +3,11 @@
 //! `forbidden`.
 
 use crate::auth::Caller;
-use crate::cases::view;
-use crate::comments::post_comment;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{created, idempotency_key, ApiJson, RawJson};
-use crate::service::cases::case_view;
-use crate::AppState;
+use crate::service::cases::{case_api, case_view};
+use crate::service::comments::post_comment;
+use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -19,6 +18,7 @@ use chrono::Utc;
 /// Most cases the queue shows.
 const QUEUE_LIMIT: u32 = 500;
 
+/// `GET /agent/queue`
 #[utoipa::path(get, path = "/api/v1/agent/queue", tag = "agent", security(("bearer" = [])),
     responses((status = 200, body = Queue),
               (status = 403, description = "not an engineer", body = casewatch_api::Problem)))]
@@ -38,6 +38,7 @@ pub async fn queue(State(state): State<AppState>, caller: Caller) -> ApiResult<J
     Ok(Json(Queue { cases }))
 }
 
+/// `POST /agent/cases/{number}/reply`
 #[utoipa::path(post, path = "/api/v1/agent/cases/{number}/reply", tag = "agent",
     request_body = AgentReply,
     params(("number" = i64, Path, description = "case number"),
@@ -60,7 +61,8 @@ pub async fn reply(
         body,
         attachment_ids: vec![],
     };
-    let (comment, replayed) = post_comment(&state, &caller, number, key, new, solve).await?;
+    let (comment, replayed) =
+        post_comment(state.store.as_ref(), &caller, number, key, new, solve).await?;
     Ok(created(
         format!("/api/v1/cases/{number}/comments"),
         comment,
@@ -68,6 +70,7 @@ pub async fn reply(
     ))
 }
 
+/// `POST /agent/cases/{number}/assign`
 #[utoipa::path(post, path = "/api/v1/agent/cases/{number}/assign", tag = "agent",
     request_body = AssignRequest,
     params(("number" = i64, Path, description = "case number")), security(("bearer" = [])),
@@ -91,5 +94,5 @@ pub async fn assign(
     }
     let now = Utc::now();
     let row = state.store.assign_case(number, engineer, now).await?;
-    Ok(Json(view(&state, row, now).await?))
+    Ok(Json(case_api(state.store.as_ref(), row, now).await?))
 }

@@ -13,8 +13,8 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::http::created;
 use crate::service::accounts::random_token;
+use crate::state::AppState;
 use crate::store::{AttachmentInsert, StoreError};
-use crate::AppState;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -92,6 +92,7 @@ async fn receive(
     ))
 }
 
+/// `POST /cases/{number}/attachments`
 #[utoipa::path(post, path = "/api/v1/cases/{number}/attachments", tag = "attachments",
     params(("number" = i64, Path, description = "case number")), security(("bearer" = [])),
     request_body(content_type = "multipart/form-data", description = "one part named `file`",
@@ -132,6 +133,7 @@ pub async fn upload(
     ))
 }
 
+/// `GET /cases/{number}/attachments`
 #[utoipa::path(get, path = "/api/v1/cases/{number}/attachments", tag = "attachments",
     params(("number" = i64, Path, description = "case number")), security(("bearer" = [])),
     responses((status = 200, body = AttachmentList), (status = 404, body = casewatch_api::Problem)))]
@@ -144,6 +146,7 @@ pub async fn list(
     Ok(Json(AttachmentList { attachments }))
 }
 
+/// `GET /attachments/{id}`
 #[utoipa::path(get, path = "/api/v1/attachments/{id}", tag = "attachments",
     params(("id" = String, Path, description = "attachment id")), security(("bearer" = [])),
     responses((status = 200, description = "the file", content_type = "application/octet-stream"),

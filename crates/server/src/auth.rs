@@ -6,144 +6,27 @@
 //! token is valid on every server instance sharing the database. Password hashing and token
 //! generation live in `crate::service::accounts`.
 //!
-//! **Session cache.** On SQLite, verified access tokens are remembered in memory for at most
-//! [`SESSION_CACHE_SECONDS`], so most requests need no session lookup: a SQLite data directory
-//! is served by one server process, and logout, refresh and contact removal in that process
-//! forget entries at once (admin commands never revoke sessions). On PostgreSQL several
-//! instances share the sessions and a logout on one must end the token on all at once, so
-//! there the cache is off and every request checks its session in the database (one indexed
-//! read).
+//! The session cache (`crate::service::sessions`) is used only where one process serves the
+//! sessions (SQLite); see there.
 //!
 //! **Throttling** counts failed logins in the store (per account and per client address), so
 //! the limits hold across instances and restarts.
 
+use crate::config::PasswordCost;
 use crate::error::{ApiError, ApiResult};
 use crate::http::ApiJson;
 use crate::service::accounts::{hash_password, random_token, token_hash, verify_password};
+pub use crate::service::sessions::Caller;
+use crate::service::sessions::SESSION_CACHE_SECONDS;
+use crate::state::AppState;
 use crate::store::TokenPair;
-use crate::{AppState, PasswordCost};
 use axum::extract::{FromRequestParts, State};
 use axum::http::header;
 use axum::http::request::Parts;
 use axum::Json;
-use casewatch_api::{LoginRequest, LogoutRequest, RefreshRequest, Role, TokenResponse};
+use casewatch_api::{LoginRequest, LogoutRequest, RefreshRequest, TokenResponse};
 use chrono::{DateTime, Utc};
-use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Mutex;
-
-/// How long a verified access token is trusted without asking the store again, where the
-/// cache is on (see the module docs).
-pub const SESSION_CACHE_SECONDS: i64 = 30;
-
-/// Verified access tokens (by hash), so that most requests need no session lookup; off when
-/// several instances share the sessions.
-pub struct SessionCache {
-    entries: Mutex<HashMap<Vec<u8>, (Caller, i64)>>,
-    enabled: bool,
-}
-
-impl SessionCache {
-    /// A cache; `enabled` only when this process is the only one serving the sessions.
-    pub fn new(enabled: bool) -> SessionCache {
-        SessionCache {
-            entries: Mutex::new(HashMap::new()),
-            enabled,
-        }
-    }
-
-    fn get(&self, hash: &[u8], now: i64) -> Option<Caller> {
-        if !self.enabled {
-            return None;
-        }
-        let map = self.entries.lock().ok()?;
-        map.get(hash)
-            .filter(|(_, until)| *until > now)
-            .map(|(c, _)| c.clone())
-    }
-
-    fn put(&self, hash: Vec<u8>, caller: Caller, until: i64, now: i64) {
-        if !self.enabled {
-            return;
-        }
-        if let Ok(mut map) = self.entries.lock() {
-            if map.len() >= 50_000 {
-                map.retain(|_, (_, u)| *u > now);
-                if map.len() >= 50_000 {
-                    map.clear();
-                }
-            }
-            map.insert(hash, (caller, until));
-        }
-    }
-
-    /// Forgets the tokens of a session (logout, refresh).
-    pub fn forget_session(&self, session_id: i64) {
-        if let Ok(mut map) = self.entries.lock() {
-            map.retain(|_, (c, _)| c.session_id != session_id);
-        }
-    }
-
-    /// Forgets every token of a user (removal).
-    pub fn forget_user(&self, user_id: i64) {
-        if let Ok(mut map) = self.entries.lock() {
-            map.retain(|_, (c, _)| c.user_id != user_id);
-        }
-    }
-}
-
-/// The authenticated caller of a request.
-#[derive(Debug, Clone)]
-pub struct Caller {
-    /// Account id.
-    pub user_id: i64,
-    /// Display name.
-    pub name: String,
-    /// Contact or engineer.
-    pub role: Role,
-    /// The contact's organisation.
-    pub org_id: Option<i64>,
-    /// Key contact of the organisation.
-    pub key_contact: bool,
-    /// The session behind the token.
-    pub session_id: i64,
-}
-
-impl Caller {
-    /// True for vendor engineers.
-    pub fn is_engineer(&self) -> bool {
-        self.role == Role::Engineer
-    }
-
-    /// The contact's organisation; engineers are refused with `forbidden`.
-    pub fn contact_org(&self) -> ApiResult<i64> {
-        match (self.role, self.org_id) {
-            (Role::Contact, Some(org)) => Ok(org),
-            _ => Err(ApiError::forbidden(
-                "only support contacts of a customer organisation may do this",
-            )),
-        }
-    }
-
-    /// Refuses anyone but engineers.
-    pub fn require_engineer(&self) -> ApiResult<()> {
-        if self.is_engineer() {
-            Ok(())
-        } else {
-            Err(ApiError::forbidden("this endpoint is for vendor engineers"))
-        }
-    }
-
-    /// The organisation whose data the caller may see: their own, or every one (`None`) for
-    /// engineers.
-    pub fn scope(&self) -> Option<i64> {
-        if self.is_engineer() {
-            None
-        } else {
-            Some(self.org_id.unwrap_or(-1))
-        }
-    }
-}
 
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
@@ -259,6 +142,7 @@ async fn throttle_wait(state: &AppState, email: &str, client: IpAddr) -> ApiResu
     Ok(wait)
 }
 
+/// `POST /auth/login`
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = TokenResponse),
               (status = 401, description = "wrong e-mail or password", body = casewatch_api::Problem),
@@ -321,6 +205,7 @@ pub async fn login(
     Ok(Json(tokens))
 }
 
+/// `POST /auth/refresh`
 #[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
     responses((status = 200, body = TokenResponse),
               (status = 401, description = "unknown, used, expired or revoked refresh token", body = casewatch_api::Problem)))]
@@ -344,6 +229,7 @@ pub async fn refresh(
     Ok(Json(tokens))
 }
 
+/// `POST /auth/logout`
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", request_body = Option<LogoutRequest>,
     security(("bearer" = [])),
     responses((status = 204, description = "the session is revoked"),

@@ -5,8 +5,8 @@
 use crate::auth::Caller;
 use crate::error::ApiResult;
 use crate::http::{created, ApiJson};
+use crate::state::AppState;
 use crate::store::CallbackInsert;
-use crate::AppState;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::Json;
@@ -17,6 +17,7 @@ use chrono::Utc;
 /// Most windows in one request.
 pub const MAX_WINDOWS: usize = 10;
 
+/// `POST /cases/{number}/callback`
 #[utoipa::path(post, path = "/api/v1/cases/{number}/callback", tag = "callbacks",
     request_body = CallbackRequest,
     params(("number" = i64, Path, description = "case number")), security(("bearer" = [])),
@@ -59,6 +60,7 @@ pub async fn create(
     ))
 }
 
+/// `GET /cases/{number}/callback`
 #[utoipa::path(get, path = "/api/v1/cases/{number}/callback", tag = "callbacks",
     params(("number" = i64, Path, description = "case number")), security(("bearer" = [])),
     responses((status = 200, body = CallbackList), (status = 404, body = casewatch_api::Problem)))]

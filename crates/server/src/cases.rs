@@ -9,30 +9,27 @@
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{created, idempotency_key, ApiJson, RawJson};
-use crate::service::cases::{case_view, check_cc, plan_case, request_hash, validate_new_case};
-use crate::store::{CaseFilter, CaseRecord, CaseUpdate, IdempotencyKey};
-use crate::AppState;
+use crate::service::cases::{
+    case_api, case_view, check_cc, plan_case, request_hash, validate_new_case,
+};
+use crate::state::AppState;
+use crate::store::{CaseFilter, CaseUpdate, IdempotencyKey};
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Json;
 use casewatch_api::{Case, CaseList, CasePatch, NewCase};
 use casewatch_core::{check_severity, CaseStatus, ResponseDeadline};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use serde::Deserialize;
 use utoipa::IntoParams;
-
-/// The API view of a stored case (its organisation read through the store's cache).
-pub async fn view(state: &AppState, row: CaseRecord, now: DateTime<Utc>) -> ApiResult<Case> {
-    let org = state.store.org(row.org_id).await?;
-    Ok(case_view(row, &org, now))
-}
 
 /// Parses a kebab-case enum value from a query parameter.
 fn parse_enum<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
     serde_json::from_value(serde_json::Value::String(text.to_string()))
 }
 
+/// `POST /cases`
 #[utoipa::path(post, path = "/api/v1/cases", tag = "cases", request_body = NewCase,
     params(("Idempotency-Key" = Option<String>, Header, description = "retry-safe creation")),
     security(("bearer" = [])),
@@ -89,6 +86,7 @@ pub struct ListQuery {
     pub limit: Option<u32>,
 }
 
+/// `GET /cases`
 #[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(ListQuery),
     security(("bearer" = [])),
     responses((status = 200, body = CaseList), (status = 400, body = casewatch_api::Problem),
@@ -150,7 +148,7 @@ pub async fn list(
     let more = rows.len() > limit as usize;
     let mut cases = Vec::with_capacity(rows.len().min(limit as usize));
     for row in rows.into_iter().take(limit as usize) {
-        cases.push(view(&state, row, now).await?);
+        cases.push(case_api(state.store.as_ref(), row, now).await?);
     }
     let next_cursor = if more {
         cases.last().map(|c| c.number.to_string())
@@ -160,6 +158,7 @@ pub async fn list(
     Ok(crate::http::json_response(&CaseList { cases, next_cursor }))
 }
 
+/// `GET /cases/{number}`
 #[utoipa::path(get, path = "/api/v1/cases/{number}", tag = "cases",
     params(("number" = i64, Path, description = "case number")), security(("bearer" = [])),
     responses((status = 200, body = Case),
@@ -170,9 +169,10 @@ pub async fn get_case(
     Path(number): Path<i64>,
 ) -> ApiResult<Json<Case>> {
     let row = state.store.case(number, caller.scope()).await?;
-    Ok(Json(view(&state, row, Utc::now()).await?))
+    Ok(Json(case_api(state.store.as_ref(), row, Utc::now()).await?))
 }
 
+/// `PATCH /cases/{number}`
 #[utoipa::path(patch, path = "/api/v1/cases/{number}", tag = "cases", request_body = CasePatch,
     params(("number" = i64, Path, description = "case number")), security(("bearer" = [])),
     responses((status = 200, body = Case),

@@ -6,8 +6,8 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{check_line, created, no_content, ApiJson};
 use crate::service::accounts::{check_email, check_new_password, hash_password, random_token};
+use crate::state::AppState;
 use crate::store::NewAccount;
-use crate::AppState;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::Json;
@@ -16,6 +16,7 @@ use casewatch_api::{
 };
 use chrono::Utc;
 
+/// `GET /me`
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])),
     responses((status = 200, body = Me), (status = 401, body = casewatch_api::Problem)))]
 pub async fn me(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Me>> {
@@ -64,6 +65,7 @@ fn require_key_contact(caller: &Caller) -> ApiResult<i64> {
     Ok(org)
 }
 
+/// `GET /org/contacts`
 #[utoipa::path(get, path = "/api/v1/org/contacts", tag = "accounts", security(("bearer" = [])),
     responses((status = 200, body = ContactList),
               (status = 403, description = "not the key contact", body = casewatch_api::Problem)))]
@@ -73,6 +75,7 @@ pub async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult<Js
     Ok(Json(ContactList { contacts }))
 }
 
+/// `POST /org/contacts`
 #[utoipa::path(post, path = "/api/v1/org/contacts", tag = "accounts", request_body = NewContact,
     security(("bearer" = [])),
     responses((status = 201, body = ContactCreated),
@@ -129,6 +132,7 @@ pub async fn create(
     ))
 }
 
+/// `DELETE /org/contacts/{id}`
 #[utoipa::path(delete, path = "/api/v1/org/contacts/{id}", tag = "accounts",
     params(("id" = i64, Path, description = "contact id")), security(("bearer" = [])),
     responses((status = 204, description = "removed; their sessions are revoked"),

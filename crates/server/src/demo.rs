@@ -13,11 +13,11 @@ use crate::admin::NewOrg;
 use crate::error::{ApiError, ApiResult};
 use crate::service::accounts::hash_password;
 use crate::service::cases::{plan_case, validate_new_case};
+use crate::state::AppState;
 use crate::store::{
     ArticleInput, DemoSeed, DemoSeedCase, DemoSeedComment, DemoSeedOrg, NewAccount, OrgRecord,
     DEMO_COUNTDOWN_KEY, DEMO_SEEDED_KEY,
 };
-use crate::AppState;
 use casewatch_api::{NewCase, Role, Window};
 use casewatch_core::{
     response_target, Calendar, CaseStatus, CaseType, Contract, Deployment, Environment,

@@ -1,87 +1,22 @@
-//! The HTTP surface: routes, request limits, timeouts, tracing, and the guarantee that every
-//! error leaves as `application/problem+json` with a stable code, whoever produced it (a
-//! handler, an extractor, the router's own 404/405, a timeout, or a panic).
+//! The HTTP plumbing the handlers share: JSON bodies read within their limits, header and text
+//! checks, the `201 Created` answer, and the guarantee that every error leaves as
+//! `application/problem+json` with a stable code, whoever produced it (a handler, an
+//! extractor, the router's own 404/405, a timeout, or a panic). The routes themselves are in
+//! `crate::routes`, so this module depends on no handler.
 
 use crate::error::{ApiError, ApiResult};
-use crate::{
-    agent, attachments, auth, callbacks, cases, comments, contacts, kb, openapi, ops, AppState,
-};
+use crate::state::AppState;
 use axum::body::{Body, Bytes};
-use axum::extract::{DefaultBodyLimit, FromRequest, Request};
+use axum::extract::{FromRequest, Request};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
-use axum::{Json, Router};
+use axum::Json;
 use casewatch_api::PROBLEM_JSON;
 use serde::de::DeserializeOwned;
-use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
 
 /// Longest one-line field outside the case form (a contact's name), in characters: the core's
 /// limit for product and version.
 pub const MAX_LINE_CHARS: usize = casewatch_core::case_form::LINE_MAX;
-
-/// Builds the application.
-pub fn router(state: AppState) -> Router {
-    let body_limit = state.config.max_body_bytes;
-    let attachment_limit = state.config.max_attachment_bytes + 64 * 1024;
-    let timeout = state.config.request_timeout;
-    let metrics = ops::Metrics::new();
-    let api = Router::new()
-        .route("/auth/login", post(auth::login))
-        .route("/auth/refresh", post(auth::refresh))
-        .route("/auth/logout", post(auth::logout))
-        .route("/me", get(contacts::me))
-        .route("/kb/articles", get(kb::list))
-        .route("/kb/articles/{*id}", get(kb::get_article))
-        .route("/kb/search", get(kb::search))
-        .route("/cases", get(cases::list).post(cases::create))
-        .route("/cases/{number}", get(cases::get_case).patch(cases::patch))
-        .route(
-            "/cases/{number}/comments",
-            get(comments::list).post(comments::create),
-        )
-        .route(
-            "/cases/{number}/attachments",
-            get(attachments::list)
-                .post(attachments::upload)
-                .layer(DefaultBodyLimit::max(attachment_limit)),
-        )
-        .route(
-            "/cases/{number}/callback",
-            get(callbacks::list).post(callbacks::create),
-        )
-        .route("/attachments/{id}", get(attachments::download))
-        .route("/org/contacts", get(contacts::list).post(contacts::create))
-        .route("/org/contacts/{id}", delete(contacts::remove))
-        .route("/agent/queue", get(agent::queue))
-        .route("/agent/cases/{number}/reply", post(agent::reply))
-        .route("/agent/cases/{number}/assign", post(agent::assign))
-        .route("/openapi.json", get(openapi::document));
-    Router::new()
-        .merge(ops::routes(metrics.clone()))
-        .nest(casewatch_api::API_PREFIX, api)
-        .fallback(|| async { ApiError::not_found("resource") })
-        .layer(DefaultBodyLimit::max(body_limit))
-        // A hard cap on any request body, whatever the handler: the largest legitimate one is
-        // an attachment upload. (Per-route limits above give the precise 413s.)
-        .layer(RequestBodyLimitLayer::new(attachment_limit + 64 * 1024))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            timeout,
-        ))
-        .layer(CatchPanicLayer::custom(|_| {
-            ApiError::internal("a request handler panicked").into_response()
-        }))
-        // Outside the timeout, so that its 408 becomes problem+json as well.
-        .layer(axum::middleware::map_response(problem_for_every_error))
-        .layer(TraceLayer::new_for_http())
-        // Outermost, so that timeouts and rewritten errors are counted with their final status.
-        .layer(axum::middleware::from_fn_with_state(metrics, ops::track))
-        .with_state(state)
-}
 
 fn code_for_status(status: StatusCode) -> &'static str {
     match status {
@@ -100,7 +35,7 @@ fn code_for_status(status: StatusCode) -> &'static str {
 
 /// Rewrites any error response that is not problem+json yet (the router's 405, extractor
 /// rejections, timeouts) into one, keeping its text as the detail.
-async fn problem_for_every_error(response: Response) -> Response {
+pub(crate) async fn problem_for_every_error(response: Response) -> Response {
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
         return response;

@@ -4,8 +4,8 @@
 //! leaked one is recognisable. Only their SHA-256 is stored: a copy of the database does not
 //! let anyone log in.
 
+use crate::config::PasswordCost;
 use crate::error::{ApiError, ApiResult};
-use crate::PasswordCost;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use base64::Engine;

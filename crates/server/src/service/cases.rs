@@ -5,7 +5,7 @@
 
 use crate::error::{ApiError, ApiResult};
 use crate::service::accounts::check_email;
-use crate::store::{CaseInsert, CaseRecord, OrgRecord};
+use crate::store::{CaseInsert, CaseRecord, OrgRecord, Store};
 use casewatch_api::{Case, NewCase};
 use casewatch_core::{
     best_effort, check_case_form, check_severity, response_target, CaseFields, ResponseDeadline,
@@ -104,6 +104,12 @@ pub fn case_view(row: CaseRecord, org: &OrgRecord, now: DateTime<Utc>) -> Case {
         maintenance_window: row.maintenance_window,
         callback_windows: row.callback_windows,
     }
+}
+
+/// [`case_view`] with the organisation read through the store (cached).
+pub async fn case_api(store: &dyn Store, row: CaseRecord, now: DateTime<Utc>) -> ApiResult<Case> {
+    let org = store.org(row.org_id).await?;
+    Ok(case_view(row, &org, now))
 }
 
 /// SHA-256 of a request's canonical JSON (field order and spacing do not matter).

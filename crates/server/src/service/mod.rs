@@ -8,4 +8,7 @@
 
 pub mod accounts;
 pub mod cases;
+pub mod comments;
 pub mod kb;
+pub mod search;
+pub mod sessions;

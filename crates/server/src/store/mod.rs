@@ -25,7 +25,7 @@ pub mod sqlite;
 pub use error::{StoreError, StoreResult};
 pub use model::*;
 
-use crate::ServerConfig;
+use crate::config::ServerConfig;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;

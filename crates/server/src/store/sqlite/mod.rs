@@ -772,12 +772,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = SqliteStore::open(dir.path(), 1).unwrap();
         let mut answers = Vec::new();
-        for i in 0..50 {
+        for i in 0..50u32 {
             answers.push(
                 store
                     .submit(move |c| {
                         meta::set(c, &format!("k{i}"), "v")?;
-                        if i % 2 == 0 {
+                        if i.is_multiple_of(2) {
                             Err(StoreError::Invalid("refused".into()))
                         } else {
                             Ok(i)
@@ -791,11 +791,11 @@ mod tests {
             .map(|a| a.blocking_recv().unwrap())
             .collect();
         for (i, r) in results.iter().enumerate() {
-            assert_eq!(r.is_ok(), i % 2 == 1);
+            assert_eq!(r.is_ok(), !i.is_multiple_of(2));
             let stored = store
                 .read_blocking(|c| meta::get(c, &format!("k{i}")))
                 .unwrap();
-            assert_eq!(stored.is_some(), i % 2 == 1, "key {i}");
+            assert_eq!(stored.is_some(), !i.is_multiple_of(2), "key {i}");
         }
     }
 }
