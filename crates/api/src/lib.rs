@@ -716,7 +716,9 @@ pub struct CommentList {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CallbackRequest {
-    /// When the contact can take the call; each in the future and ending after it starts.
+    /// When the contact can take the call (1–10 windows); each in the future and ending after
+    /// it starts.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 10))]
     pub windows: Vec<Window>,
 }
 
@@ -875,12 +877,13 @@ pub mod schema {
         )
     }
 
-    /// A required Markdown field: a visible character, at most `TEXT_MAX` bytes of UTF-8.
+    /// A required Markdown field: a visible character, no U+0000 (`case_form::check_text`), at
+    /// most `TEXT_MAX` bytes of UTF-8.
     pub fn text() -> RefOr<Schema> {
         string(
             TEXT_MAX,
-            visible(),
-            "Markdown with a visible character; at most 65536 bytes of UTF-8",
+            format!(r"^[^\x00]*{}[^\x00]*$", visible()),
+            "Markdown with a visible character and no U+0000; at most 65536 bytes of UTF-8",
         )
     }
 

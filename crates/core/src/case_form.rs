@@ -238,8 +238,8 @@ pub fn check_line(field: &str, value: &str, max: usize) -> Result<(), CoreError>
     Ok(())
 }
 
-/// The Markdown-field rule on its own, for a reply's body too: at most [`TEXT_MAX`] bytes and,
-/// when `required`, a visible character. Line breaks and tabs are kept.
+/// The Markdown-field rule on its own, for a reply's body too: at most [`TEXT_MAX`] bytes, no
+/// U+0000 and, when `required`, a visible character. Line breaks and tabs are kept.
 pub fn check_text(field: &str, value: &str, required: bool) -> Result<(), CoreError> {
     if required && !value.chars().any(is_visible) {
         return Err(CoreError::invalid(format!(
@@ -249,6 +249,13 @@ pub fn check_text(field: &str, value: &str, required: bool) -> Result<(), CoreEr
     if value.len() > TEXT_MAX {
         return Err(CoreError::invalid(format!(
             "the {field} may have at most {TEXT_MAX} bytes; attach long logs as files instead"
+        )));
+    }
+    // U+0000 is never typed text, and PostgreSQL's text type cannot hold it: refusing it here
+    // gives every backend (and the app, before sending) the same answer.
+    if value.contains('\0') {
+        return Err(CoreError::invalid(format!(
+            "the {field} contains a NUL character (U+0000); remove it"
         )));
     }
     Ok(())
@@ -288,6 +295,17 @@ mod tests {
     use crate::contract::{Deployment, Subscription};
     use chrono::{Duration, TimeZone, Utc};
     use proptest::prelude::*;
+
+    #[test]
+    fn markdown_text_refuses_nul_and_keeps_line_breaks_and_tabs() {
+        let refused = check_text("situation", "crash\0dump", true).unwrap_err();
+        assert_eq!(refused.code.as_str(), "invalid_argument");
+        assert!(refused.message.contains("U+0000"), "{}", refused.message);
+        assert!(check_text("body", "line one\n\tline two", true).is_ok());
+        let mut f = fields("Queries time out");
+        f.impact = "none\0";
+        assert!(check_case_form(&f).is_err());
+    }
 
     fn fields<'a>(subject: &'a str) -> CaseFields<'a> {
         CaseFields {

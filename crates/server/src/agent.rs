@@ -4,7 +4,7 @@
 
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
-use crate::http::{created, idempotency_key, ApiJson, RawJson};
+use crate::http::{created, idempotency_key, ApiJson, JsonBody};
 use crate::service::cases::{case_api, case_view};
 use crate::service::comments::post_comment;
 use crate::state::AppState;
@@ -52,11 +52,13 @@ pub async fn reply(
     caller: Caller,
     Path(number): Path<i64>,
     headers: HeaderMap,
-    body: RawJson<AgentReply>,
+    body: JsonBody,
 ) -> ApiResult<Response> {
     caller.require_engineer()?;
+    // The case first: 404 for a case that does not exist, whatever the body.
+    state.store.case(number, None).await?;
     let key = idempotency_key(&headers)?;
-    let AgentReply { body, solve } = body.value;
+    let AgentReply { body, solve } = body.parse()?;
     let new = NewComment {
         body,
         attachment_ids: vec![],
@@ -75,9 +77,10 @@ pub async fn reply(
     request_body = AssignRequest,
     params(("number" = i64, Path, description = "case number")), security(("bearer" = [])),
     responses((status = 200, body = Case),
-              (status = 400, description = "not an engineer's id", body = casewatch_api::Problem),
+              (status = 400, description = "invalid_argument, malformed_json: not an assign request", body = casewatch_api::Problem),
               (status = 403, body = casewatch_api::Problem),
-              (status = 404, body = casewatch_api::Problem)))]
+              (status = 404, body = casewatch_api::Problem),
+              (status = 422, description = "invalid_argument: not an engineer's id", body = casewatch_api::Problem)))]
 pub async fn assign(
     State(state): State<AppState>,
     caller: Caller,
@@ -88,9 +91,11 @@ pub async fn assign(
     let engineer = req.engineer_id.unwrap_or(caller.user_id);
     state.store.case(number, None).await?;
     if !state.store.is_active_engineer(engineer).await? {
-        return Err(ApiError::invalid(format!(
-            "{engineer} is not an engineer's id"
-        )));
+        // Which ids are engineers' depends on stored rows, which the description cannot
+        // state: 422 (code unchanged), not 400.
+        return Err(
+            ApiError::invalid(format!("{engineer} is not an engineer's id")).unprocessable(),
+        );
     }
     let now = Utc::now();
     let row = state.store.assign_case(number, engineer, now).await?;

@@ -22,9 +22,9 @@ pub const MAX_WINDOWS: usize = 10;
     request_body = CallbackRequest,
     params(("number" = i64, Path, description = "case number")), security(("bearer" = [])),
     responses((status = 201, body = Callback),
-              (status = 400, description = "invalid_argument: no window, a window in the past or inverted", body = casewatch_api::Problem),
+              (status = 400, description = "invalid_argument, malformed_json: not a callback request (e.g. no window, or more than 10)", body = casewatch_api::Problem),
               (status = 404, body = casewatch_api::Problem),
-              (status = 422, description = "callback_not_included", body = casewatch_api::Problem)))]
+              (status = 422, description = "callback_not_included; invalid_argument: a window in the past or inverted", body = casewatch_api::Problem)))]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -32,6 +32,12 @@ pub async fn create(
     ApiJson(req): ApiJson<CallbackRequest>,
 ) -> ApiResult<Response> {
     caller.contact_org()?;
+    // The number of windows is in the API description (1–10): a wrong count is malformed, 400.
+    if req.windows.is_empty() {
+        return Err(crate::ApiError::invalid(
+            "give at least one window when you can take the call",
+        ));
+    }
     if req.windows.len() > MAX_WINDOWS {
         return Err(crate::ApiError::invalid(format!(
             "give at most {MAX_WINDOWS} windows"
@@ -42,7 +48,10 @@ pub async fn create(
     let org = state.store.org(case.org_id).await?;
     let windows: Vec<CallbackWindow> = req.windows.iter().map(|w| (*w).into()).collect();
     let now = Utc::now();
-    check_callback(org.contract.support_level, &windows, now)?;
+    // A window in the past depends on the clock, an inverted one relates two fields: the API
+    // description cannot state either, so they are 422 (code unchanged), not 400.
+    check_callback(org.contract.support_level, &windows, now)
+        .map_err(|e| crate::ApiError::from(e).unprocessable())?;
     let callback = state
         .store
         .create_callback(CallbackInsert {

@@ -39,7 +39,7 @@ fn parse_enum<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, serde_jso
         (status = 403, description = "engineers cannot file cases", body = casewatch_api::Problem),
         (status = 409, description = "idempotency_conflict", body = casewatch_api::Problem),
         (status = 413, body = casewatch_api::Problem),
-        (status = 422, description = "severity_not_allowed, severity_requires_production", body = casewatch_api::Problem)))]
+        (status = 422, description = "severity_not_allowed, severity_requires_production; invalid_argument: a maintenance window missing on a maintenance notice, on another type, or inverted", body = casewatch_api::Problem)))]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,

@@ -10,7 +10,7 @@
 
 use crate::auth::Caller;
 use crate::error::ApiResult;
-use crate::http::{created, idempotency_key, RawJson};
+use crate::http::{created, idempotency_key, JsonBody};
 use crate::service::comments::post_comment;
 use crate::state::AppState;
 use axum::extract::{Path, State};
@@ -46,18 +46,14 @@ pub async fn create(
     caller: Caller,
     Path(number): Path<i64>,
     headers: HeaderMap,
-    body: RawJson<NewComment>,
+    body: JsonBody,
 ) -> ApiResult<Response> {
+    // The case first: 404 for a case the caller cannot see, whatever the body.
+    state.store.case(number, caller.scope()).await?;
     let key = idempotency_key(&headers)?;
-    let (comment, replayed) = post_comment(
-        state.store.as_ref(),
-        &caller,
-        number,
-        key,
-        body.value,
-        false,
-    )
-    .await?;
+    let new: NewComment = body.parse()?;
+    let (comment, replayed) =
+        post_comment(state.store.as_ref(), &caller, number, key, new, false).await?;
     Ok(created(
         format!("/api/v1/cases/{number}/comments"),
         comment,

@@ -62,6 +62,22 @@ impl ApiError {
         )
     }
 
+    /// The same refusal, code and message kept, answered 422 instead of 400: for a request
+    /// that is well-formed by the API description but refused by a product rule the description
+    /// cannot state (one that relates two fields, or depends on the clock or on stored rows —
+    /// a callback window in the past, an unknown engineer). A 400 means "malformed by the
+    /// description", so the description stays exact; clients key on the code, not the status.
+    pub fn unprocessable(self) -> ApiError {
+        if self.status == StatusCode::BAD_REQUEST {
+            ApiError {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                ..self
+            }
+        } else {
+            self
+        }
+    }
+
     /// 409 `conflict`.
     pub fn conflict(detail: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::CONFLICT, "conflict", detail)

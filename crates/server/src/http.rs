@@ -159,6 +159,27 @@ impl<T: DeserializeOwned> FromRequest<AppState> for RawJson<T> {
     }
 }
 
+/// A JSON request body read (media type and size checked) but not yet parsed, for handlers
+/// that must find the resource first: a request to a case that does not exist (or is not the
+/// caller's) is 404 whatever its body, as the API description says — parsing first would
+/// answer 400 to a body the description allows there.
+pub struct JsonBody(Bytes);
+
+impl JsonBody {
+    /// Parses the body with [`parse_json`]'s checks and codes.
+    pub fn parse<T: DeserializeOwned>(&self) -> ApiResult<T> {
+        parse_json(&self.0)
+    }
+}
+
+impl FromRequest<AppState> for JsonBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> ApiResult<Self> {
+        Ok(JsonBody(read_body(req, state).await?))
+    }
+}
+
 /// The `Idempotency-Key` header, checked: 1–200 visible ASCII characters.
 pub fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
     match headers.get(casewatch_api::IDEMPOTENCY_KEY) {

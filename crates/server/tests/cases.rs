@@ -88,12 +88,13 @@ async fn every_severity_rule_is_refused_with_its_code() {
     s.post(&acme, "/cases", c)
         .await
         .assert_problem(400, "invalid_argument");
-    // A maintenance notice needs its window, and only it carries one.
+    // A maintenance notice needs its window, and only it carries one: a rule relating two
+    // fields, which the API description cannot state, so 422 (the code stays).
     let mut c = new_case("weekend upgrade", 3);
     c["type"] = json!("maintenance-notice");
     s.post(&acme, "/cases", c.clone())
         .await
-        .assert_problem(400, "invalid_argument");
+        .assert_problem(422, "invalid_argument");
     // Instants are stored to the millisecond.
     let start = (Utc::now() + Duration::days(2)).trunc_subsecs(3);
     c["maintenance_window"] = json!({"start": start, "end": start + Duration::hours(4)});
@@ -539,14 +540,14 @@ async fn callbacks_follow_the_contract_and_the_clock() {
         json!({"windows": [{"start": past, "end": past + Duration::hours(1)}]}),
     )
     .await
-    .assert_problem(400, "invalid_argument");
+    .assert_problem(422, "invalid_argument");
     s.post(
         &acme,
         &format!("/cases/{n}/callback"),
         json!({"windows": [{"start": soon, "end": soon - Duration::hours(1)}]}),
     )
     .await
-    .assert_problem(400, "invalid_argument");
+    .assert_problem(422, "invalid_argument");
     s.post(
         &acme,
         &format!("/cases/{n}/callback"),

@@ -107,7 +107,7 @@ async fn a_callback_window_is_in_the_past_only_once_it_has_closed() {
         json!({"windows": [{"start": now - Duration::hours(2), "end": now - Duration::minutes(1)}]}),
     )
     .await
-    .assert_problem(400, "invalid_argument");
+    .assert_problem(422, "invalid_argument");
 }
 
 #[tokio::test]

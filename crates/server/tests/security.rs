@@ -371,7 +371,7 @@ async fn engineer_endpoints_refuse_customers_and_customers_only_file_cases() {
         json!({"engineer_id": contact_id}),
     )
     .await
-    .assert_problem(400, "invalid_argument");
+    .assert_problem(422, "invalid_argument");
     s.post(&engineer, "/agent/cases/999999/reply", json!({"body": "x"}))
         .await
         .assert_problem(404, "not_found");
