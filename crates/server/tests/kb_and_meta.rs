@@ -2,7 +2,6 @@
 
 mod common;
 
-use casewatch_server::{Admin, PasswordCost};
 use common::{acme, TestServer};
 use reqwest::Method;
 use std::path::PathBuf;
@@ -85,7 +84,7 @@ async fn incremental_sync_is_stable_resumable_and_reports_deletions() {
         .iter()
         .any(|h| h["id"] == gone.as_str()));
     let id = gone.clone();
-    let admin = Admin::open(s.dir.path(), PasswordCost::InsecureFastForTests).unwrap();
+    let admin = s.admin();
     tokio::task::spawn_blocking(move || admin.delete_articles(vec![id]))
         .await
         .unwrap()
@@ -153,7 +152,7 @@ async fn import_kb_keeps_ids_and_is_repeatable() {
     let path = corpus();
     assert!(path.exists(), "the shared corpus is at {}", path.display());
     let s = TestServer::start().await;
-    let admin = Admin::open(s.dir.path(), PasswordCost::InsecureFastForTests).unwrap();
+    let admin = s.admin();
     let (first, second) = tokio::task::spawn_blocking(move || {
         (
             admin.import_kb(&path).unwrap(),
@@ -181,7 +180,7 @@ async fn import_kb_keeps_ids_and_is_repeatable() {
         "{\"id\":\"a\",\"locale\":\"fr\",\"title\":\"t\",\"body\":\"b\",\"kind\":\"guide\"}\n",
     )
     .unwrap();
-    let admin = Admin::open(s.dir.path(), PasswordCost::InsecureFastForTests).unwrap();
+    let admin = s.admin();
     let err = tokio::task::spawn_blocking(move || admin.import_kb(&bad))
         .await
         .unwrap()

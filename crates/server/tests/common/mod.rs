@@ -129,6 +129,17 @@ impl TestServer {
         }
     }
 
+    /// An administration handle on this server's store (its SQLite directory or its
+    /// PostgreSQL database), as `casewatch server import-kb` and friends open it.
+    pub fn admin(&self) -> casewatch_server::Admin {
+        casewatch_server::Admin::open_with(
+            self.dir.path(),
+            self.config.database.clone(),
+            PasswordCost::InsecureFastForTests,
+        )
+        .expect("the store opens for administration")
+    }
+
     /// Stops the server, keeping the data directory.
     pub async fn stop(&mut self) {
         if let Some(s) = self.server.take() {
