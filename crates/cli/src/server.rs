@@ -6,6 +6,7 @@ use crate::output::{stderr_line, stdout_line, stdout_text};
 use casewatch_core::calendar::Calendar;
 use casewatch_core::quote::DEFAULT_HOURS;
 use casewatch_core::Contract;
+use casewatch_server::ops::{redact_database_url, Cidr};
 use casewatch_server::{Admin, ApiError, NewOrg, PasswordCost, ServerConfig};
 use clap::{Args, Subcommand};
 use std::net::SocketAddr;
@@ -18,24 +19,64 @@ use std::process::ExitCode;
 pub struct ServerArgs {
     #[command(subcommand)]
     command: Option<ServerCommand>,
+    // Boxed: the flags make these the largest of the CLI's commands (clippy large_enum_variant).
     #[command(flatten)]
-    run: RunArgs,
+    run: Box<RunArgs>,
 }
 
+/// Every flag of the running server also reads an environment variable (shown in `--help`),
+/// so that a systemd `EnvironmentFile`, a container or a secret store can configure it without
+/// putting the database password on a command line that `ps` shows. A flag wins over its
+/// variable.
 #[derive(Debug, Args)]
 struct RunArgs {
     /// Load the demonstration organisations, accounts, knowledge base and cases.
-    #[arg(long)]
+    #[arg(long, env = "CASEWATCH_DEMO")]
     demo: bool,
     /// Address to listen on (port 0 picks a free port).
-    #[arg(long, default_value = "127.0.0.1:8080")]
+    #[arg(long, env = "CASEWATCH_LISTEN", default_value = "127.0.0.1:8080")]
     listen: String,
-    /// Data directory (default: the XDG data dir, e.g. ~/.local/share/casewatch/server).
-    #[arg(long)]
+    /// Data directory (default: the XDG data dir, e.g. ~/.local/share/casewatch/server): the
+    /// SQLite database and attachments, or only local files with --database.
+    #[arg(long, env = "CASEWATCH_DATA")]
     data: Option<PathBuf>,
+    /// PostgreSQL to store everything in, e.g. postgres://casewatch:PASSWORD@db:5432/casewatch
+    /// (add ?sslmode=require for TLS); absent: SQLite in the data directory.
+    #[arg(
+        long,
+        env = "CASEWATCH_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    database: Option<String>,
     /// The community forum the apps link to (for general discussion; SPEC §9).
-    #[arg(long, value_name = "URL")]
+    #[arg(long, env = "CASEWATCH_COMMUNITY_URL", value_name = "URL")]
     community_url: Option<String>,
+    /// A reverse proxy whose X-Forwarded-For is believed, as an address block (10.0.0.0/8,
+    /// 192.0.2.7, fd00::/8); repeat the flag, or separate blocks with commas in the variable.
+    #[arg(
+        long = "trusted-proxy",
+        env = "CASEWATCH_TRUSTED_PROXY",
+        value_name = "CIDR",
+        value_delimiter = ','
+    )]
+    trusted_proxies: Vec<String>,
+    /// Log lines on standard error as text, or as one JSON object per line.
+    #[arg(long, env = "CASEWATCH_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+    /// Which log events to keep, as a tracing filter (e.g. info, debug, warn,casewatch_server=info);
+    /// else $RUST_LOG, else info.
+    #[arg(long, env = "CASEWATCH_LOG", value_name = "FILTER")]
+    log_filter: Option<String>,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line (timestamp, level, target, fields), for a log collector.
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -46,11 +87,19 @@ enum ServerCommand {
         /// The .jsonl file.
         file: PathBuf,
         /// Data directory.
-        #[arg(long)]
+        #[arg(long, env = "CASEWATCH_DATA")]
         data: Option<PathBuf>,
+        /// PostgreSQL to administer (as `casewatch server --database`); absent: SQLite in --data.
+        #[arg(
+            long,
+            env = "CASEWATCH_DATABASE_URL",
+            value_name = "URL",
+            hide_env_values = true
+        )]
+        database: Option<String>,
     },
     /// Create a customer organisation, its contract and its key contact.
-    AddOrg(AddOrgArgs),
+    AddOrg(Box<AddOrgArgs>),
     /// Create a vendor engineer account.
     AddEngineer {
         /// E-mail address (the login).
@@ -63,8 +112,32 @@ enum ServerCommand {
         #[arg(long)]
         password: Option<String>,
         /// Data directory.
-        #[arg(long)]
+        #[arg(long, env = "CASEWATCH_DATA")]
         data: Option<PathBuf>,
+        /// PostgreSQL to administer (as `casewatch server --database`); absent: SQLite in --data.
+        #[arg(
+            long,
+            env = "CASEWATCH_DATABASE_URL",
+            value_name = "URL",
+            hide_env_values = true
+        )]
+        database: Option<String>,
+    },
+    /// Copy a SQLite data directory into a new, empty PostgreSQL database (organisations,
+    /// accounts, sessions, articles, cases, comments, attachments, callbacks, idempotency
+    /// records, login failures); refuses a target that holds data.
+    CopyData {
+        /// The SQLite data directory to copy from.
+        #[arg(long, env = "CASEWATCH_DATA")]
+        data: Option<PathBuf>,
+        /// The PostgreSQL database to copy to (postgres://user:password@host:port/db).
+        #[arg(
+            long,
+            env = "CASEWATCH_DATABASE_URL",
+            value_name = "URL",
+            hide_env_values = true
+        )]
+        to: String,
     },
 }
 
@@ -107,8 +180,16 @@ struct AddOrgArgs {
     #[arg(long)]
     password: Option<String>,
     /// Data directory.
-    #[arg(long)]
+    #[arg(long, env = "CASEWATCH_DATA")]
     data: Option<PathBuf>,
+    /// PostgreSQL to administer (as `casewatch server --database`); absent: SQLite in --data.
+    #[arg(
+        long,
+        env = "CASEWATCH_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    database: Option<String>,
 }
 
 fn fail(e: &ApiError) -> ExitCode {
@@ -135,9 +216,13 @@ fn password(given: Option<String>) -> Option<String> {
 /// Runs `casewatch server …`.
 pub fn run(args: ServerArgs) -> ExitCode {
     match args.command {
-        None => run_server(args.run),
-        Some(ServerCommand::ImportKb { file, data }) => {
-            let result = Admin::open(&data_dir(data), PasswordCost::Default)
+        None => run_server(*args.run),
+        Some(ServerCommand::ImportKb {
+            file,
+            data,
+            database,
+        }) => {
+            let result = Admin::open_with(&data_dir(data), database, PasswordCost::Default)
                 .and_then(|admin| admin.import_kb(&file));
             match result {
                 Ok(r) => {
@@ -150,14 +235,16 @@ pub fn run(args: ServerArgs) -> ExitCode {
                 Err(e) => fail(&e),
             }
         }
-        Some(ServerCommand::AddOrg(a)) => add_org(a),
+        Some(ServerCommand::AddOrg(a)) => add_org(*a),
+        Some(ServerCommand::CopyData { data, to }) => copy_data(&data_dir(data), &to),
         Some(ServerCommand::AddEngineer {
             email,
             name,
             password: given,
             data,
+            database,
         }) => {
-            let result = Admin::open(&data_dir(data), PasswordCost::Default)
+            let result = Admin::open_with(&data_dir(data), database, PasswordCost::Default)
                 .and_then(|admin| admin.add_engineer(&email, &name, password(given)));
             match result {
                 Ok(c) => {
@@ -170,6 +257,29 @@ pub fn run(args: ServerArgs) -> ExitCode {
                 Err(e) => fail(&e),
             }
         }
+    }
+}
+
+/// `casewatch server copy-data`: the copy runs in the server crate (`store::copy`); this only
+/// reports it.
+fn copy_data(data: &std::path::Path, to: &str) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => return fail(&ApiError::internal(e)),
+    };
+    match runtime.block_on(casewatch_server::store::copy::copy_data(data, to)) {
+        Ok(report) => {
+            stdout_line(format_args!(
+                "copied {} to {}:\n{report}",
+                data.display(),
+                redact_database_url(to)
+            ));
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&ApiError::from(e)),
     }
 }
 
@@ -195,14 +305,15 @@ fn add_org(a: AddOrgArgs) -> ExitCode {
         calendar,
         demo: false,
     };
-    let result = Admin::open(&data_dir(a.data), PasswordCost::Default).and_then(|admin| {
-        admin.add_org(
-            org,
-            &a.key_contact_email,
-            &a.key_contact_name,
-            password(a.password),
-        )
-    });
+    let result =
+        Admin::open_with(&data_dir(a.data), a.database, PasswordCost::Default).and_then(|admin| {
+            admin.add_org(
+                org,
+                &a.key_contact_email,
+                &a.key_contact_name,
+                password(a.password),
+            )
+        });
     match result {
         Ok(c) => {
             stdout_line(format_args!(
@@ -231,13 +342,32 @@ fn run_server(args: RunArgs) -> ExitCode {
             )))
         }
     };
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,tower_http=warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .try_init();
+    let filter = match &args.log_filter {
+        Some(f) => match tracing_subscriber::EnvFilter::try_new(f) {
+            Ok(f) => f,
+            Err(e) => {
+                return fail(&ApiError::invalid(format!(
+                    "--log-filter expects a filter such as info or warn,casewatch_server=debug: {e}"
+                )))
+            }
+        },
+        None => tracing_subscriber::EnvFilter::try_from_default_env()
+            .unwrap_or_else(|_| "info,tower_http=warn".into()),
+    };
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match args.log_format {
+        LogFormat::Text => logs.try_init(),
+        LogFormat::Json => logs.json().try_init(),
+    };
+    let mut trusted_proxies = Vec::new();
+    for block in args.trusted_proxies.iter().filter(|b| !b.trim().is_empty()) {
+        match block.parse::<Cidr>() {
+            Ok(c) => trusted_proxies.push(c),
+            Err(e) => return fail(&ApiError::invalid(format!("--trusted-proxy: {e}"))),
+        }
+    }
     if let Some(url) = &args.community_url {
         if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() < 10 {
             return fail(&ApiError::invalid(format!(
@@ -248,6 +378,8 @@ fn run_server(args: RunArgs) -> ExitCode {
     let mut config = ServerConfig::new(listen, data_dir(args.data));
     config.demo = args.demo;
     config.community_url = args.community_url;
+    config.database = args.database;
+    config.trusted_proxies = trusted_proxies;
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -267,11 +399,22 @@ fn run_server(args: RunArgs) -> ExitCode {
         if let Some(summary) = &server.demo_summary {
             stdout_text(summary);
         }
+        let storage = match &config.database {
+            // The URL may carry the database password: never print it.
+            Some(url) => format!("database: {}", redact_database_url(url)),
+            None => format!("data: {}", config.data_dir.display()),
+        };
         stdout_line(format_args!(
-            "casewatch server listening on {} (data: {})",
-            server.base_url(),
-            config.data_dir.display()
+            "casewatch server listening on {} ({storage})",
+            server.base_url()
         ));
+        tracing::info!(
+            address = %server.addr(),
+            database = %config.database.as_deref().map(redact_database_url).unwrap_or_else(|| "sqlite".into()),
+            data = %config.data_dir.display(),
+            trusted_proxies = ?config.trusted_proxies.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "casewatch server started"
+        );
         let stop = server.shutdown_handle();
         tokio::spawn(async move {
             wait_for_signal().await;
