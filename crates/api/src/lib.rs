@@ -793,9 +793,12 @@ mod tests {
     }
 }
 
-/// `POST /cases/{number}/attachments`: the multipart form, for the API description only.
+/// `POST /cases/{number}/attachments`: the multipart form, for the API description only. Exactly
+/// one part, `file`; the server refuses any other part, so the form says
+/// `additionalProperties: false`.
 #[cfg(feature = "openapi")]
-#[derive(utoipa::ToSchema)]
+#[derive(utoipa::ToSchema, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UploadForm {
     /// The file; its part's file name and media type are kept.
     #[schema(value_type = String, format = Binary)]

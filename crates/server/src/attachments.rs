@@ -67,9 +67,16 @@ async fn receive(
             ApiError::invalid(format!("cannot read the multipart body: {e}"))
         }
     };
+    // Exactly one part, named `file`, as the API description says (`additionalProperties:
+    // false`). Any other part is refused rather than skipped: a client that sends a second file
+    // or a misspelt field would otherwise believe it was stored, and a part whose headers cannot
+    // be parsed is malformed either way, so the description and the handler agree on one form.
+    let mut received = None;
     while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
-        if field.name() != Some("file") {
-            continue;
+        if field.name() != Some("file") || received.is_some() {
+            return Err(ApiError::invalid(
+                "send exactly one multipart/form-data part, named 'file'",
+            ));
         }
         let filename = clean_filename(field.file_name());
         let content_type = clean_content_type(field.content_type());
@@ -85,11 +92,11 @@ async fn receive(
             content.extend_from_slice(&chunk);
         }
         let sha = hex::encode(hasher.finalize());
-        return Ok((content, sha, filename, content_type));
+        received = Some((content, sha, filename, content_type));
     }
-    Err(ApiError::invalid(
-        "send the file as a multipart/form-data part named 'file'",
-    ))
+    received.ok_or_else(|| {
+        ApiError::invalid("send the file as a multipart/form-data part named 'file'")
+    })
 }
 
 /// `POST /cases/{number}/attachments`

@@ -148,3 +148,192 @@ async fn logout_without_a_body_is_documented_and_accepted() {
         .await;
     assert_eq!(r.status.as_u16(), 204);
 }
+
+/// The statuses the document lists for one operation.
+fn statuses(doc: &Value, path: &str, method: &str) -> Vec<String> {
+    doc["paths"][path][method]["responses"]
+        .as_object()
+        .unwrap_or_else(|| panic!("{method} {path} is documented"))
+        .keys()
+        .cloned()
+        .collect()
+}
+
+#[tokio::test]
+async fn rules_the_document_cannot_state_answer_422_with_their_usual_code() {
+    let s = TestServer::start().await;
+    let doc = document(&s).await;
+    for (path, method) in [
+        ("/api/v1/cases", "post"),
+        ("/api/v1/cases/{number}/callback", "post"),
+        ("/api/v1/agent/cases/{number}/assign", "post"),
+    ] {
+        assert!(
+            statuses(&doc, path, method).contains(&"422".to_string()),
+            "{method} {path} documents 422"
+        );
+    }
+    let acme = s.login(common::acme()).await;
+    // A maintenance window on a problem report, or one that ends before it starts.
+    let start = chrono::Utc::now() + chrono::Duration::days(1);
+    let mut c = common::new_case("window on a problem", 3);
+    c["maintenance_window"] = json!({"start": start, "end": start + chrono::Duration::hours(1)});
+    s.post(&acme, "/cases", c)
+        .await
+        .assert_problem(422, "invalid_argument");
+    let mut c = common::new_case("inverted window", 3);
+    c["type"] = json!("maintenance-notice");
+    c["maintenance_window"] = json!({"start": start, "end": start - chrono::Duration::hours(1)});
+    s.post(&acme, "/cases", c)
+        .await
+        .assert_problem(422, "invalid_argument");
+    // A callback window that is over, and one that is inverted.
+    let n = s
+        .post(&acme, "/cases", common::new_case("call me back", 2))
+        .await
+        .assert_status(201)["number"]
+        .as_i64()
+        .unwrap();
+    let past = chrono::Utc::now() - chrono::Duration::hours(3);
+    let callback = format!("/cases/{n}/callback");
+    for window in [
+        json!({"start": past, "end": past + chrono::Duration::hours(1)}),
+        json!({"start": start, "end": start - chrono::Duration::hours(1)}),
+    ] {
+        s.post(&acme, &callback, json!({"windows": [window]}))
+            .await
+            .assert_problem(422, "invalid_argument");
+    }
+    // The number of windows is in the document (1–10): a wrong count is malformed.
+    s.post(&acme, &callback, json!({"windows": []}))
+        .await
+        .assert_problem(400, "invalid_argument");
+    // An engineer id that is nobody's.
+    let engineer = s.login("engineer@vendor.example").await;
+    s.post(
+        &engineer,
+        &format!("/agent/cases/{n}/assign"),
+        json!({"engineer_id": 987_654_321}),
+    )
+    .await
+    .assert_problem(422, "invalid_argument");
+}
+
+#[tokio::test]
+async fn a_comment_on_a_case_that_does_not_exist_is_not_found_whatever_its_body() {
+    let s = TestServer::start().await;
+    let acme = s.login(common::acme()).await;
+    let engineer = s.login("engineer@vendor.example").await;
+    let missing = 9_223_372_036_854_775_806_i64;
+    for (token, path) in [
+        (&acme, format!("/cases/{missing}/comments")),
+        (&engineer, format!("/agent/cases/{missing}/reply")),
+    ] {
+        s.post(token, &path, json!(0))
+            .await
+            .assert_problem(404, "not_found");
+        s.post(token, &path, json!({"body": "hello"}))
+            .await
+            .assert_problem(404, "not_found");
+    }
+}
+
+#[tokio::test]
+async fn text_with_u0000_is_refused_alike_on_every_backend() {
+    let s = TestServer::start().await;
+    let acme = s.login(common::acme()).await;
+    let doc = document(&s).await;
+    let pattern = doc["components"]["schemas"]["NewComment"]["properties"]["body"]["pattern"]
+        .as_str()
+        .expect("the comment body has a pattern")
+        .to_string();
+    assert!(pattern.contains(r"[^\x00]"), "{pattern}");
+    let mut c = common::new_case("a NUL in the situation", 3);
+    c["situation"] = json!("crash dump:\u{0}end");
+    s.post(&acme, "/cases", c)
+        .await
+        .assert_problem(400, "invalid_argument");
+    let n = s
+        .post(&acme, "/cases", common::new_case("a NUL in a comment", 3))
+        .await
+        .assert_status(201)["number"]
+        .as_i64()
+        .unwrap();
+    s.post(
+        &acme,
+        &format!("/cases/{n}/comments"),
+        json!({"body": "see\u{0}here"}),
+    )
+    .await
+    .assert_problem(400, "invalid_argument");
+}
+
+#[tokio::test]
+async fn an_upload_is_exactly_one_part_named_file() {
+    let s = TestServer::start().await;
+    let doc = document(&s).await;
+    let form = &doc["paths"]["/api/v1/cases/{number}/attachments"]["post"]["requestBody"]
+        ["content"]["multipart/form-data"]["schema"];
+    assert_eq!(form["additionalProperties"], false, "{form}");
+    assert_eq!(form["required"], json!(["file"]), "{form}");
+
+    let acme = s.login(common::acme()).await;
+    let n = s
+        .post(&acme, "/cases", common::new_case("logs attached", 3))
+        .await
+        .assert_status(201)["number"]
+        .as_i64()
+        .unwrap();
+    let send = |form: reqwest::multipart::Form| {
+        let request = reqwest::Client::new()
+            .post(s.url(&format!("/cases/{n}/attachments")))
+            .bearer_auth(&acme)
+            .multipart(form);
+        async move { common::into_resp(request.send().await.expect("upload")).await }
+    };
+    let file = || reqwest::multipart::Part::bytes(b"log line".to_vec()).file_name("a.log");
+    // Another part beside the file, before or after it, or a second file: refused, nothing kept.
+    let extra_first = reqwest::multipart::Form::new()
+        .text("note", "hi")
+        .part("file", file());
+    send(extra_first)
+        .await
+        .assert_problem(400, "invalid_argument");
+    let extra_after = reqwest::multipart::Form::new()
+        .part("file", file())
+        .text("note", "hi");
+    send(extra_after)
+        .await
+        .assert_problem(400, "invalid_argument");
+    let two_files = reqwest::multipart::Form::new()
+        .part("file", file())
+        .part("file", file());
+    send(two_files)
+        .await
+        .assert_problem(400, "invalid_argument");
+    let listed = s.get(&acme, &format!("/cases/{n}/attachments")).await;
+    assert_eq!(listed.assert_status(200)["attachments"], json!([]));
+    // The one part the document describes is stored.
+    send(reqwest::multipart::Form::new().part("file", file()))
+        .await
+        .assert_status(201);
+}
+
+#[tokio::test]
+async fn linking_an_attachment_that_is_not_this_cases_is_422() {
+    let s = TestServer::start().await;
+    let acme = s.login(common::acme()).await;
+    let n = s
+        .post(&acme, "/cases", common::new_case("a link", 3))
+        .await
+        .assert_status(201)["number"]
+        .as_i64()
+        .unwrap();
+    s.post(
+        &acme,
+        &format!("/cases/{n}/comments"),
+        json!({"body": "see", "attachment_ids": [""]}),
+    )
+    .await
+    .assert_problem(422, "invalid_argument");
+}

@@ -479,7 +479,7 @@ async fn attachments_are_stored_by_hash_and_linked_to_comments() {
         json!({"body": "again", "attachment_ids": [id]}),
     )
     .await
-    .assert_problem(400, "invalid_argument");
+    .assert_problem(422, "invalid_argument");
     let list = s.get(&t, &format!("/cases/{n}/attachments")).await;
     assert_eq!(
         list.assert_status(200)["attachments"]

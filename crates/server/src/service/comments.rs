@@ -4,7 +4,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::check_text;
 use crate::service::cases::request_hash;
 use crate::service::sessions::Caller;
-use crate::store::{CommentInsert, IdempotencyKey, Store};
+use crate::store::{CommentInsert, IdempotencyKey, Store, StoreError};
 use casewatch_api::{Comment, NewComment};
 use chrono::Utc;
 
@@ -49,5 +49,13 @@ pub async fn post_comment(
         solve,
         at: Utc::now(),
     };
-    Ok(store.add_comment(insert, idempotency).await?)
+    // The store refuses (Invalid) an attachment id that is not an unlinked attachment of this
+    // case — a fact of stored rows, which the API description cannot state: 422, code kept.
+    store
+        .add_comment(insert, idempotency)
+        .await
+        .map_err(|e| match e {
+            StoreError::Invalid(_) => ApiError::from(e).unprocessable(),
+            e => ApiError::from(e),
+        })
 }
