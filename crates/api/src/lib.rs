@@ -634,8 +634,24 @@ pub struct AgentReply {
 #[serde(deny_unknown_fields)]
 pub struct AssignRequest {
     /// Engineer to assign; the caller when absent.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "integral_id")]
     pub engineer_id: Option<i64>,
+}
+
+/// An optional id that also accepts a JSON number with a zero fraction (`7.0`): JSON Schema
+/// (and so the API description) counts it as the integer 7, while serde's `i64` would refuse it.
+fn integral_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    let Some(n) = Option::<serde_json::Number>::deserialize(d)? else {
+        return Ok(None);
+    };
+    n.as_i64()
+        .or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && (-9.0e18..9.0e18).contains(f))
+                .map(|f| f as i64)
+        })
+        .map(Some)
+        .ok_or_else(|| serde::de::Error::custom(format!("{n} is not an integer id")))
 }
 
 // ---------------------------------------------------------------------------------------------

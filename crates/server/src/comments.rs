@@ -40,7 +40,8 @@ pub async fn list(
     security(("bearer" = [])),
     responses((status = 201, body = Comment), (status = 400, body = casewatch_api::Problem),
               (status = 404, body = casewatch_api::Problem),
-              (status = 409, description = "idempotency_conflict", body = casewatch_api::Problem)))]
+              (status = 409, description = "idempotency_conflict", body = casewatch_api::Problem),
+              (status = 422, description = "invalid_argument: an attachment id that is not an unlinked attachment of this case", body = casewatch_api::Problem)))]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,

@@ -337,3 +337,36 @@ async fn linking_an_attachment_that_is_not_this_cases_is_422() {
     .await
     .assert_problem(422, "invalid_argument");
 }
+
+#[tokio::test]
+async fn an_engineer_id_written_with_a_zero_fraction_is_that_integer() {
+    let s = TestServer::start().await;
+    let doc = document(&s).await;
+    assert!(statuses(&doc, "/api/v1/cases/{number}/comments", "post").contains(&"422".into()));
+    let acme = s.login(common::acme()).await;
+    let n = s
+        .post(&acme, "/cases", common::new_case("assign me", 3))
+        .await
+        .assert_status(201)["number"]
+        .as_i64()
+        .unwrap();
+    let engineer = s.login("engineer@vendor.example").await;
+    let me = s.get(&engineer, "/me").await.body["user"]["id"]
+        .as_i64()
+        .unwrap();
+    let assigned = s
+        .post(
+            &engineer,
+            &format!("/agent/cases/{n}/assign"),
+            serde_json::from_str(&format!(r#"{{"engineer_id": {me}.0}}"#)).unwrap(),
+        )
+        .await;
+    assert_eq!(assigned.assert_status(200)["assignee"]["id"], me);
+    s.post(
+        &engineer,
+        &format!("/agent/cases/{n}/assign"),
+        json!({"engineer_id": 1.5}),
+    )
+    .await
+    .assert_problem(400, "invalid_argument");
+}
