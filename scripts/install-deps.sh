@@ -10,6 +10,7 @@ packages=(
   fonts-noto-cjk sqlite3
   libglib2.0-bin  # gdbus: the end-to-end tests read the tray menu over D-Bus
   postgresql      # the server tests start their own PostgreSQL clusters (initdb, pg_ctl)
+  systemd         # systemd-analyze: the tests verify deploy/casewatch-server.service
 )
 
 missing=()
