@@ -22,7 +22,7 @@ async fn load(s: &TestServer, token: &str, stop: Arc<AtomicBool>) -> Answers {
     let mut i = 0u32;
     while !stop.load(Ordering::Relaxed) {
         i += 1;
-        let r = if i % 2 == 0 {
+        let r = if i.is_multiple_of(2) {
             s.get(token, "/cases?limit=20").await
         } else {
             s.post(
