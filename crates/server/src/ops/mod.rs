@@ -28,9 +28,7 @@ pub(crate) fn routes(metrics: Arc<Metrics>) -> Router<AppState> {
         .route("/readyz", get(health::readyz))
         .route(
             "/metrics",
-            get(move |state: State<AppState>| {
-                metrics::metrics(state, metrics.clone())
-            }),
+            get(move |state: State<AppState>| metrics::metrics(state, metrics.clone())),
         )
 }
 
