@@ -78,7 +78,7 @@ pub struct ServerConfig {
     pub community_url: Option<String>,
     /// Reverse proxies whose `X-Forwarded-For` is believed (`--trusted-proxy`); see
     /// [`crate::ops::client_address`]. Empty: the socket peer is the client.
-    pub trusted_proxies: Vec<crate::ops::Cidr>,
+    pub trusted_proxies: Vec<crate::cidr::Cidr>,
 }
 
 /// The demo's community forum address: fictional (`.example` never resolves), like the rest of

@@ -21,6 +21,7 @@ mod attachments;
 mod auth;
 mod callbacks;
 mod cases;
+mod cidr;
 mod comments;
 mod config;
 mod contacts;

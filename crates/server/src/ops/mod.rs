@@ -10,8 +10,9 @@ pub(crate) mod health;
 mod metrics;
 mod store;
 
+pub use crate::cidr::{Cidr, CidrError};
+pub use client_addr::client_address;
 pub(crate) use client_addr::ClientAddr;
-pub use client_addr::{client_address, Cidr, CidrError};
 pub(crate) use metrics::{track, Metrics};
 pub use store::PoolStatus;
 
