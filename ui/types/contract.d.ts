@@ -241,7 +241,7 @@ export type CasePatch = {
    */
   status?: CaseStatus | null,
   /**
-   * Replaces the CC list.
+   * Replaces the CC list (at most 20).
    */
   cc?: Array<string> | null,
 };
@@ -903,7 +903,7 @@ export type NewCase = {
    */
   situation: string,
   /**
-   * The seriousness: business impact in the wider context (Markdown).
+   * The seriousness: business impact in the wider context (Markdown); required.
    */
   impact: string,
   /**
@@ -911,7 +911,7 @@ export type NewCase = {
    */
   maintenance_window?: Window | null,
   /**
-   * E-mail addresses to keep informed.
+   * E-mail addresses to keep informed (at most 20).
    */
   cc: Array<string>,
 };
@@ -921,7 +921,7 @@ export type NewCase = {
  */
 export type NewContact = {
   /**
-   * E-mail address (unique across the server).
+   * E-mail address (unique across the server; surrounding whitespace is trimmed).
    */
   email: string,
   /**
