@@ -52,6 +52,39 @@ struct RunArgs {
     /// The community forum the apps link to (for general discussion; SPEC §9).
     #[arg(long, env = "CASEWATCH_COMMUNITY_URL", value_name = "URL")]
     community_url: Option<String>,
+    /// Directory of the desktop app's updates (`latest.json` and the signed packages), served
+    /// under /desktop-updates/.
+    #[arg(long, env = "CASEWATCH_DESKTOP_UPDATES", value_name = "DIR")]
+    desktop_updates: Option<PathBuf>,
+    /// The SMTP relay outgoing mail goes through: smtp://host:25, smtp://host:587?tls=required
+    /// (STARTTLS), smtps://user:PASSWORD@host:465 (TLS); absent: e-mail is off.
+    #[arg(
+        long,
+        env = "CASEWATCH_SMTP_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    smtp_url: Option<String>,
+    /// The support centre's address: the sender of every mail (required with --smtp-url).
+    #[arg(long, env = "CASEWATCH_MAIL_FROM", value_name = "ADDRESS")]
+    mail_from: Option<String>,
+    /// The portal's public address, for links in mails (e.g. https://support.vendor.example).
+    #[arg(long, env = "CASEWATCH_PUBLIC_URL", value_name = "URL")]
+    public_url: Option<String>,
+    /// A file holding the secret `casewatch server mailgate` must send with incoming mail
+    /// (at least 16 characters, e.g. `openssl rand -hex 32`); absent: incoming mail is off.
+    /// Needs --mail-from. Wins over $CASEWATCH_MAILGATE_SECRET.
+    #[arg(long, value_name = "FILE")]
+    mailgate_secret_file: Option<PathBuf>,
+    /// The mailgate secret itself, as a variable (a flag would show in `ps`); see
+    /// --mailgate-secret-file.
+    #[arg(
+        long,
+        env = "CASEWATCH_MAILGATE_SECRET",
+        value_name = "SECRET",
+        hide_env_values = true
+    )]
+    mailgate_secret: Option<String>,
     /// A reverse proxy whose X-Forwarded-For is believed, as an address block (10.0.0.0/8,
     /// 192.0.2.7, fd00::/8); repeat the flag, or separate blocks with commas in the variable.
     #[arg(
@@ -139,6 +172,10 @@ enum ServerCommand {
         )]
         to: String,
     },
+    /// Read one e-mail message on standard input and post it to the support centre, for an
+    /// MTA's pipe transport. Exit status: 0 taken (also when refused), 75 try again later,
+    /// 77 secret refused, 65 empty or unreadable message.
+    Mailgate(crate::mailgate::MailgateArgs),
 }
 
 #[derive(Debug, Args)]
@@ -237,6 +274,7 @@ pub fn run(args: ServerArgs) -> ExitCode {
         }
         Some(ServerCommand::AddOrg(a)) => add_org(*a),
         Some(ServerCommand::CopyData { data, to }) => copy_data(&data_dir(data), &to),
+        Some(ServerCommand::Mailgate(a)) => crate::mailgate::run(a),
         Some(ServerCommand::AddEngineer {
             email,
             name,
@@ -375,11 +413,47 @@ fn run_server(args: RunArgs) -> ExitCode {
             )));
         }
     }
+    if let Some(dir) = &args.desktop_updates {
+        if !dir.join("latest.json").is_file() {
+            return fail(&ApiError::invalid(format!(
+                "--desktop-updates expects a directory holding latest.json; {} has none",
+                dir.display()
+            )));
+        }
+    }
     let mut config = ServerConfig::new(listen, data_dir(args.data));
+    config.desktop_updates = args.desktop_updates;
     config.demo = args.demo;
     config.community_url = args.community_url;
     config.database = args.database;
     config.trusted_proxies = trusted_proxies;
+    config.smtp_url = args.smtp_url.filter(|u| !u.trim().is_empty());
+    config.mail_from = args.mail_from.filter(|a| !a.trim().is_empty());
+    config.public_url = args.public_url.filter(|u| !u.trim().is_empty());
+    if let Some(url) = &config.public_url {
+        if !(url.starts_with("https://") || url.starts_with("http://")) {
+            return fail(&ApiError::invalid(format!(
+                "--public-url expects an http(s) address such as https://support.vendor.example, not '{url}'"
+            )));
+        }
+    }
+    config.mailgate_secret = match (&args.mailgate_secret_file, args.mailgate_secret) {
+        (Some(path), _) => match std::fs::read_to_string(path) {
+            Ok(s) => Some(s.trim().to_string()),
+            Err(e) => {
+                return fail(&ApiError::invalid(format!(
+                    "--mailgate-secret-file: cannot read {}: {e}",
+                    path.display()
+                )))
+            }
+        },
+        (None, Some(secret)) if !secret.trim().is_empty() => Some(secret.trim().to_string()),
+        (None, _) => None,
+    };
+    // Refused before the server starts, with the usual exit status for bad settings.
+    if let Err(e) = config.check_mail() {
+        return fail(&ApiError::invalid(e));
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -1,8 +1,12 @@
-//! `casewatch server` as a real child process: acknowledged cases survive SIGKILL, and the
+//! `casewatch server` as a real child process: acknowledged cases and their queued mail survive
+//! SIGKILL, and the
 //! administrative subcommands (`add-org`, `add-engineer`, `import-kb`) prepare a data
 //! directory that a server then serves.
 
 mod common;
+// The mail sink (aiosmtpd in its own process) of the server's mail tests.
+#[path = "../../server/tests/common/smtp.rs"]
+mod smtp;
 
 use common::casewatch;
 use serde_json::{json, Value};
@@ -25,9 +29,15 @@ impl Drop for ServerProcess {
 
 /// Starts `casewatch server` on a free loopback port and waits for its address.
 fn start(data: &Path, demo: bool) -> ServerProcess {
+    start_with(data, demo, &[])
+}
+
+/// [`start`] with more flags.
+fn start_with(data: &Path, demo: bool, flags: &[&str]) -> ServerProcess {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_casewatch"));
     cmd.args(["server", "--listen", "127.0.0.1:0", "--data"])
         .arg(data)
+        .args(flags)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::null());
@@ -116,6 +126,48 @@ async fn acknowledged_cases_survive_sigkill() {
         let v: Value = r.json().await.unwrap();
         assert_eq!(v["subject"], format!("durable case {i}"));
     }
+}
+
+#[tokio::test]
+async fn queued_mail_survives_sigkill() {
+    let sink = smtp::SmtpSink::start();
+    let url = sink.url();
+    let flags = ["--smtp-url", &url, "--mail-from", "support@vendor.example"];
+    let dir = tempfile::tempdir().unwrap();
+    let http = reqwest::Client::new();
+    let server = start_with(dir.path(), true, &flags);
+    let token = login(&http, &server.base, "admin@acme.example", "casewatch-demo").await;
+    let mut numbers = Vec::new();
+    for i in 0..12 {
+        let r = http
+            .post(format!("{}/api/v1/cases", server.base))
+            .bearer_auth(&token)
+            .json(&new_case(i))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+        let v: Value = r.json().await.unwrap();
+        numbers.push(v["number"].as_i64().unwrap());
+    }
+    // Killed with mail still queued or in flight: whatever was not marked sent is sent by the
+    // next start (perhaps a second time), none is lost.
+    drop(server);
+    let _server = start_with(dir.path(), false, &flags);
+    let got = sink
+        .wait_for(|r| {
+            numbers.iter().all(|n| {
+                let subject = format!("[Case #{n}] durable case");
+                r.iter().any(|m| {
+                    m.is_to("admin@acme.example")
+                        && m.parsed()
+                            .subject()
+                            .is_some_and(|s| s.starts_with(&subject))
+                })
+            })
+        })
+        .await;
+    assert!(got.len() >= 24, "a confirmation and a notice per case");
 }
 
 #[tokio::test]

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 /// Every variable `casewatch server` reads, as documented in `--help`, the README and
 /// `deploy/server.env.example`.
-const VARIABLES: [&str; 8] = [
+const VARIABLES: [&str; 12] = [
     "CASEWATCH_LISTEN",
     "CASEWATCH_DATA",
     "CASEWATCH_DATABASE_URL",
@@ -23,6 +23,10 @@ const VARIABLES: [&str; 8] = [
     "CASEWATCH_TRUSTED_PROXY",
     "CASEWATCH_LOG_FORMAT",
     "CASEWATCH_LOG",
+    "CASEWATCH_SMTP_URL",
+    "CASEWATCH_MAIL_FROM",
+    "CASEWATCH_PUBLIC_URL",
+    "CASEWATCH_MAILGATE_SECRET",
 ];
 
 /// `casewatch server` with a clean environment: none of the variables above is inherited
@@ -225,6 +229,31 @@ fn bad_settings_are_refused_before_start() {
     let (code, err) = run(&[("CASEWATCH_LISTEN", "everywhere")]);
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("everywhere"), "{err}");
+    let (code, err) = run(&[("CASEWATCH_SMTP_URL", "smtp://127.0.0.1:25")]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("--mail-from"), "{err}");
+    let (code, err) = run(&[
+        (
+            "CASEWATCH_SMTP_URL",
+            "ftp://mailer:Sekrit-Passw0rd@mail.example",
+        ),
+        ("CASEWATCH_MAIL_FROM", "support@vendor.example"),
+    ]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("--smtp-url"), "{err}");
+    assert!(!err.contains("Sekrit-Passw0rd"), "{err}");
+    // A guessable mailgate secret, and one without the support address it guards.
+    let (code, err) = run(&[
+        ("CASEWATCH_MAILGATE_SECRET", "Sekrit"),
+        ("CASEWATCH_MAIL_FROM", "support@vendor.example"),
+    ]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("at least 16"), "{err}");
+    assert!(!err.contains("Sekrit"), "{err}");
+    let (code, err) = run(&[("CASEWATCH_MAILGATE_SECRET", "Sekrit-but-long-enough-now")]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("--mail-from"), "{err}");
+    assert!(!err.contains("Sekrit"), "{err}");
 }
 
 #[test]

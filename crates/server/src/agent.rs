@@ -56,15 +56,21 @@ pub async fn reply(
 ) -> ApiResult<Response> {
     caller.require_engineer()?;
     // The case first: 404 for a case that does not exist, whatever the body.
-    state.store.case(number, None).await?;
+    let case = state.store.case(number, None).await?;
     let key = idempotency_key(&headers)?;
     let AgentReply { body, solve } = body.parse()?;
+    let (name, markdown) = (caller.name.clone(), body.clone());
+    let mail = crate::mailer::plan(&state, case.org_id, |accounts, _| {
+        crate::service::mail::engineer_reply(accounts, name, markdown, solve)
+    })
+    .await?;
     let new = NewComment {
         body,
         attachment_ids: vec![],
     };
     let (comment, replayed) =
-        post_comment(state.store.as_ref(), &caller, number, key, new, solve).await?;
+        post_comment(state.store.as_ref(), &caller, number, key, new, solve, mail).await?;
+    crate::mailer::wake(&state);
     Ok(created(
         format!("/api/v1/cases/{number}/comments"),
         comment,

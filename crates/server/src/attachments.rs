@@ -13,6 +13,7 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::http::created;
 use crate::service::accounts::random_token;
+use crate::service::files::{clean_content_type, clean_filename};
 use crate::state::AppState;
 use crate::store::{AttachmentInsert, StoreError};
 use axum::extract::{Multipart, Path, State};
@@ -22,37 +23,6 @@ use axum::Json;
 use casewatch_api::{Attachment, AttachmentList};
 use chrono::Utc;
 use sha2::{Digest, Sha256};
-
-fn clean_filename(name: Option<&str>) -> String {
-    let base = name
-        .unwrap_or("")
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or("")
-        .chars()
-        .filter(|c| !c.is_control() && *c != '"')
-        .take(200)
-        .collect::<String>();
-    let base = base.trim().to_string();
-    if base.is_empty() || base == "." || base == ".." {
-        "attachment".into()
-    } else {
-        base
-    }
-}
-
-fn clean_content_type(ct: Option<&str>) -> String {
-    match ct {
-        Some(ct)
-            if ct.len() <= 100
-                && ct.contains('/')
-                && ct.bytes().all(|b| b.is_ascii_graphic() || b == b' ') =>
-        {
-            ct.to_string()
-        }
-        _ => "application/octet-stream".into(),
-    }
-}
 
 /// Reads the `file` part into memory (at most `limit` bytes); returns (content, hash,
 /// filename, content type).

@@ -52,16 +52,26 @@ pub async fn create(
     // description cannot state either, so they are 422 (code unchanged), not 400.
     check_callback(org.contract.support_level, &windows, now)
         .map_err(|e| crate::ApiError::from(e).unprocessable())?;
+    let mail = crate::mailer::plan(
+        &state,
+        case.org_id,
+        crate::service::mail::callback_scheduled,
+    )
+    .await?;
     let callback = state
         .store
-        .create_callback(CallbackInsert {
-            case_number: number,
-            scope,
-            requested_by: caller.user_id,
-            windows: req.windows,
-            at: now,
-        })
+        .create_callback_mailing(
+            CallbackInsert {
+                case_number: number,
+                scope,
+                requested_by: caller.user_id,
+                windows: req.windows,
+                at: now,
+            },
+            mail,
+        )
         .await?;
+    crate::mailer::wake(&state);
     Ok(created(
         format!("/api/v1/cases/{number}/callback"),
         callback,

@@ -59,7 +59,12 @@ pub async fn create(
     let org = state.store.org(org_id).await?;
     let now = Utc::now();
     let insert = plan_case(&org, caller.user_id, &new_case, now)?;
-    let (row, replayed) = state.store.create_case(insert, idempotency).await?;
+    let mail = crate::mailer::plan(&state, org_id, crate::service::mail::case_created).await?;
+    let (row, replayed) = state
+        .store
+        .create_case_mailing(insert, idempotency, mail)
+        .await?;
+    crate::mailer::wake(&state);
     let case = case_view(row, &org, now);
     Ok(created(
         format!("/api/v1/cases/{}", case.number),
@@ -221,6 +226,19 @@ pub async fn patch(
             change.severity = Some((severity, deadline.due));
         }
     }
-    let row = state.store.update_case(number, scope, change).await?;
+    // Mail only for the move to solved, not for a solved case solved again.
+    let mail = if p.status == Some(CaseStatus::Solved) && row.status != CaseStatus::Solved {
+        crate::mailer::plan(&state, row.org_id, |accounts, _| {
+            crate::service::mail::case_solved(accounts)
+        })
+        .await?
+    } else {
+        None
+    };
+    let row = state
+        .store
+        .update_case_mailing(number, scope, change, mail)
+        .await?;
+    crate::mailer::wake(&state);
     Ok(Json(case_view(row, &org, now)))
 }

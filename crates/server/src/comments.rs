@@ -50,11 +50,22 @@ pub async fn create(
     body: JsonBody,
 ) -> ApiResult<Response> {
     // The case first: 404 for a case the caller cannot see, whatever the body.
-    state.store.case(number, caller.scope()).await?;
+    let case = state.store.case(number, caller.scope()).await?;
     let key = idempotency_key(&headers)?;
     let new: NewComment = body.parse()?;
+    // An engineer's comment is a public reply wherever it is posted: the customers get it.
+    let mail = if caller.is_engineer() {
+        let (name, markdown) = (caller.name.clone(), new.body.clone());
+        crate::mailer::plan(&state, case.org_id, |accounts, _| {
+            crate::service::mail::engineer_reply(accounts, name, markdown, false)
+        })
+        .await?
+    } else {
+        None
+    };
     let (comment, replayed) =
-        post_comment(state.store.as_ref(), &caller, number, key, new, false).await?;
+        post_comment(state.store.as_ref(), &caller, number, key, new, false, mail).await?;
+    crate::mailer::wake(&state);
     Ok(created(
         format!("/api/v1/cases/{number}/comments"),
         comment,

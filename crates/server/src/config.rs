@@ -79,7 +79,29 @@ pub struct ServerConfig {
     /// Reverse proxies whose `X-Forwarded-For` is believed (`--trusted-proxy`); see
     /// [`crate::ops::client_address`]. Empty: the socket peer is the client.
     pub trusted_proxies: Vec<crate::cidr::Cidr>,
+    /// The desktop app's update directory (`latest.json` and the signed packages), served under
+    /// `/desktop-updates/`; `None` serves no updates.
+    pub desktop_updates: Option<PathBuf>,
+    /// The SMTP relay in lettre's URL form (`smtp://host:25`, `smtp://host:587?tls=required`,
+    /// `smtps://user:pass@host:465`); `None`: e-mail is off and no mail is queued.
+    pub smtp_url: Option<String>,
+    /// The support centre's address: the sender of every mail (required with `smtp_url`).
+    pub mail_from: Option<String>,
+    /// The portal's base URL for links in mails (default: `http://` and the listen address).
+    pub public_url: Option<String>,
+    /// The first retry delay of a mail the relay did not take; each further one doubles, up
+    /// to an hour. A minute in production; tests shorten it.
+    pub mail_retry_base: Duration,
+    /// How often the mail sender looks for due mail when nothing woke it.
+    pub mail_poll: Duration,
+    /// The shared secret `casewatch server mailgate` sends with each incoming mail
+    /// (`--mailgate-secret-file`); `None`: incoming mail is off and `POST /mail/inbound`
+    /// answers 404. Needs `mail_from` (the address incoming mail is classified against).
+    pub mailgate_secret: Option<String>,
 }
+
+/// The shortest mailgate secret accepted: anything shorter could be guessed.
+pub const MAILGATE_SECRET_MIN: usize = 16;
 
 /// The demo's community forum address: fictional (`.example` never resolves), like the rest of
 /// the demo.
@@ -105,6 +127,51 @@ impl ServerConfig {
             warm_search_index: true,
             community_url: None,
             trusted_proxies: Vec::new(),
+            desktop_updates: None,
+            smtp_url: None,
+            mail_from: None,
+            public_url: None,
+            mail_retry_base: Duration::from_secs(60),
+            mail_poll: Duration::from_secs(5),
+            mailgate_secret: None,
+        }
+    }
+
+    /// Checks the e-mail settings before anything starts: a relay needs a sender address,
+    /// and the relay's URL must be one lettre understands; a mailgate secret must be long
+    /// enough and needs the support address. Messages never show a password or the secret.
+    pub fn check_mail(&self) -> Result<(), String> {
+        if let Some(secret) = &self.mailgate_secret {
+            if secret.trim().chars().count() < MAILGATE_SECRET_MIN {
+                return Err(format!(
+                    "the mailgate secret must have at least {MAILGATE_SECRET_MIN} characters \
+                     (e.g. the output of `openssl rand -hex 32`)"
+                ));
+            }
+            match &self.mail_from {
+                None => {
+                    return Err("incoming mail (a mailgate secret) needs --mail-from, the \
+                                support address mail is sent to"
+                        .into())
+                }
+                Some(from) if casewatch_mail::address::split(from).is_none() => {
+                    return Err(format!(
+                        "--mail-from: '{from}' is not an e-mail address (like support@vendor.example)"
+                    ))
+                }
+                Some(_) => {}
+            }
+        }
+        let Some(url) = &self.smtp_url else {
+            return Ok(());
+        };
+        casewatch_mail::SmtpSender::from_url(url).map_err(|e| format!("--smtp-url: {e}"))?;
+        match &self.mail_from {
+            None => Err("--smtp-url needs --mail-from, the address every mail is sent from".into()),
+            Some(from) if casewatch_mail::address::split(from).is_none() => Err(format!(
+                "--mail-from: '{from}' is not an e-mail address (like support@vendor.example)"
+            )),
+            Some(_) => Ok(()),
         }
     }
 

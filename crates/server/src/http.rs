@@ -40,11 +40,15 @@ pub(crate) async fn problem_for_every_error(response: Response) -> Response {
     if !(status.is_client_error() || status.is_server_error()) {
         return response;
     }
-    let is_problem = response
+    // A problem already, or one of the few pages meant for a browser (`crate::password_page`),
+    // which explain their errors themselves.
+    let is_final = response
         .headers()
         .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes() == PROBLEM_JSON.as_bytes());
-    if is_problem {
+        .is_some_and(|v| {
+            v.as_bytes() == PROBLEM_JSON.as_bytes() || v.as_bytes().starts_with(b"text/html")
+        });
+    if is_final {
         return response;
     }
     let (parts, body) = response.into_parts();

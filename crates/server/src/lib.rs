@@ -26,12 +26,17 @@ mod comments;
 mod config;
 mod contacts;
 mod demo;
+mod desktop_updates;
 mod error;
 mod http;
 pub mod jobs;
 mod kb;
+mod mailer;
+mod mailgate;
 mod openapi;
 pub mod ops;
+mod password_page;
+mod passwords;
 mod routes;
 mod service;
 mod state;
@@ -58,6 +63,9 @@ pub enum ServeError {
     /// Seeding or another start-up step failed.
     #[error("cannot start: {0}")]
     Storage(#[from] ApiError),
+    /// The e-mail settings cannot be used (the message never shows a password).
+    #[error("{0}")]
+    Mail(String),
     /// The address could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -124,6 +132,7 @@ impl ShutdownHandle {
 pub async fn serve(config: ServerConfig) -> Result<RunningServer, ServeError> {
     let listen = config.listen;
     let seed_demo = config.demo;
+    config.check_mail().map_err(ServeError::Mail)?;
     let state = AppState::open(config.clone()).await?;
     let demo_summary = if seed_demo {
         Some(demo::seed(&state).await?)
@@ -149,8 +158,12 @@ pub async fn serve(config: ServerConfig) -> Result<RunningServer, ServeError> {
         });
     }
     let background = state.store.clone();
+    let mailer = state.mailer.clone();
     let app = routes::router(state);
     let (shutdown, mut stop) = watch::channel(false);
+    if let Some(mailer) = mailer {
+        jobs::spawn_mail_sender(background.clone(), mailer, stop.clone());
+    }
     jobs::spawn(background, stop.clone());
     let task = tokio::spawn(async move {
         axum::serve(

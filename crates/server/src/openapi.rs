@@ -2,7 +2,9 @@
 //! `casewatch-api` types (utoipa), served at `/api/v1/openapi.json`. Clients and tests read
 //! this one contract instead of a hand-written description that could drift.
 
-use crate::{agent, attachments, auth, callbacks, cases, comments, contacts, kb, ops};
+use crate::{
+    agent, attachments, auth, callbacks, cases, comments, contacts, kb, mailgate, ops, passwords,
+};
 use axum::Json;
 use casewatch_api::PROBLEM_JSON;
 use utoipa::openapi::header::Header;
@@ -23,6 +25,18 @@ impl Modify for BearerAuth {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .description(Some("an access_token from POST /api/v1/auth/login"))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "mailgate",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "the mailgate secret (--mailgate-secret-file) that `casewatch server \
+                         mailgate` sends",
+                    ))
                     .build(),
             ),
         );
@@ -206,16 +220,17 @@ impl Modify for ExactResponses {
     ),
     paths(
         ops::health::healthz, ops::health::readyz,
-        auth::login, auth::refresh, auth::logout,
-        contacts::me, contacts::list, contacts::create, contacts::remove,
+        auth::login, auth::refresh, auth::logout, passwords::request_reset, passwords::set_password,
+        contacts::me, contacts::patch_me, contacts::list, contacts::create, contacts::remove,
         kb::list, kb::get_article, kb::search,
         cases::list, cases::create, cases::get_case, cases::patch,
         comments::list, comments::create,
         attachments::upload, attachments::list, attachments::download,
         callbacks::create, callbacks::list,
         agent::queue, agent::reply, agent::assign,
+        mailgate::inbound,
     ),
-    components(schemas(casewatch_api::Problem)),
+    components(schemas(casewatch_api::Problem, mailgate::InboundResult)),
     modifiers(&BearerAuth, &ExactResponses),
     tags(
         (name = "auth", description = "log in, refresh, log out"),
@@ -226,6 +241,7 @@ impl Modify for ExactResponses {
         (name = "attachments", description = "files on cases"),
         (name = "callbacks", description = "scheduled phone callbacks"),
         (name = "agent", description = "vendor engineers only"),
+        (name = "mail", description = "incoming mail from the MTA's pipe (casewatch server mailgate)"),
         (name = "meta", description = "health"),
     )
 )]

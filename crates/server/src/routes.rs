@@ -7,7 +7,10 @@
 use crate::error::ApiError;
 use crate::http::problem_for_every_error;
 use crate::state::AppState;
-use crate::{agent, attachments, auth, callbacks, cases, comments, contacts, kb, openapi, ops};
+use crate::{
+    agent, attachments, auth, callbacks, cases, comments, contacts, kb, mailgate, openapi, ops,
+    password_page, passwords,
+};
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
@@ -28,7 +31,9 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/login", post(auth::login))
         .route("/auth/refresh", post(auth::refresh))
         .route("/auth/logout", post(auth::logout))
-        .route("/me", get(contacts::me))
+        .route("/auth/password-reset", post(passwords::request_reset))
+        .route("/auth/set-password", post(passwords::set_password))
+        .route("/me", get(contacts::me).patch(contacts::patch_me))
         .route("/kb/articles", get(kb::list))
         .route("/kb/articles/{*id}", get(kb::get_article))
         .route("/kb/search", get(kb::search))
@@ -54,9 +59,18 @@ pub fn router(state: AppState) -> Router {
         .route("/agent/queue", get(agent::queue))
         .route("/agent/cases/{number}/reply", post(agent::reply))
         .route("/agent/cases/{number}/assign", post(agent::assign))
+        .route(
+            "/mail/inbound",
+            post(mailgate::inbound).layer(DefaultBodyLimit::max(attachment_limit)),
+        )
         .route("/openapi.json", get(openapi::document));
     Router::new()
         .merge(ops::routes(metrics.clone()))
+        .route("/desktop-updates/{file}", get(crate::desktop_updates::file))
+        .route(
+            crate::service::passwords::PAGE_PATH,
+            get(password_page::show).post(password_page::submit),
+        )
         .nest(casewatch_api::API_PREFIX, api)
         .fallback(|| async { ApiError::not_found("resource") })
         .layer(DefaultBodyLimit::max(body_limit))

@@ -26,6 +26,10 @@ pub(crate) struct Inner {
     pub search: Arc<SearchEngine>,
     /// Whether the demonstration data is loaded.
     pub demo: bool,
+    /// Outgoing e-mail, when configured (`None`: mail is off and nothing is queued).
+    pub mailer: Option<Arc<crate::mailer::Mailer>>,
+    /// Incoming e-mail, when a mailgate secret is configured.
+    pub mailgate: Option<Arc<crate::mailgate::Mailgate>>,
 }
 
 impl AppState {
@@ -53,7 +57,11 @@ impl AppState {
         // Only a SQLite data directory is served by a single process; on a shared database
         // a revocation on another instance must take effect at once (see `auth`).
         let cache_sessions = store.backend() == "sqlite";
+        let mailer = crate::mailer::Mailer::start(&config, store.as_ref()).await?;
+        let mailgate = crate::mailgate::Mailgate::start(&config, store.as_ref()).await?;
         Ok(AppState(Arc::new(Inner {
+            mailer,
+            mailgate,
             store,
             sessions: SessionCache::new(cache_sessions),
             search: Arc::new(SearchEngine::default()),

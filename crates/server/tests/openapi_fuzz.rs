@@ -129,7 +129,9 @@ async fn the_server_answers_exactly_what_its_openapi_document_describes() {
             (
                 "customer endpoints as a key contact",
                 &contact_token,
-                &["--exclude-path-regex", "^/api/v1/(agent|auth)/"],
+                // `/mail/inbound` takes a raw `message/rfc822` body, which schemathesis cannot
+                // generate (it has no serializer for the type); tests/mail_inbound.rs covers it.
+                &["--exclude-path-regex", "^/api/v1/(agent|auth|mail)/"],
             ),
             (
                 "/agent/* as the demo engineer",

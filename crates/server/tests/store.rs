@@ -773,3 +773,524 @@ async fn a_lease_has_one_holder_until_it_expires_or_is_released() {
         "an expired lease can be taken"
     );
 }
+
+/// A plan that queues one mail per case to `to`, naming the case's number and status.
+fn plan_to(to: &'static str) -> store::MailPlan {
+    Arc::new(move |case: &store::CaseRecord| {
+        vec![store::QueuedMail {
+            case_number: Some(case.number),
+            to_address: to.into(),
+            account_id: None,
+            lang: "en".into(),
+            payload: format!(
+                "{{\"case\":{},\"status\":\"{}\"}}",
+                case.number,
+                case.status.as_str()
+            ),
+        }]
+    })
+}
+
+#[tokio::test]
+async fn mail_is_queued_with_its_event_and_only_then() {
+    let (store, _dir) = open_store().await;
+    let w = world(store.as_ref()).await;
+    let key = IdempotencyKey {
+        user_id: w.key,
+        scope: "cases".into(),
+        key: "k1".into(),
+        request_hash: vec![1],
+    };
+    let (case, _) = store
+        .create_case_mailing(
+            new_case(w.org, w.key, "mailed", 2),
+            Some(key.clone()),
+            Some(plan_to("a@example.com")),
+        )
+        .await
+        .unwrap();
+    // A replay is the same case: no second mail.
+    let (again, replayed) = store
+        .create_case_mailing(
+            new_case(w.org, w.key, "mailed", 2),
+            Some(key),
+            Some(plan_to("a@example.com")),
+        )
+        .await
+        .unwrap();
+    assert!(replayed);
+    assert_eq!(again.number, case.number);
+    // A refused write queues nothing: a comment on a case out of scope.
+    let refused = store
+        .add_comment_mailing(
+            CommentInsert {
+                case_number: case.number,
+                scope: Some(w.org + 1000),
+                author_id: w.engineer,
+                by_engineer: true,
+                body: "hello".into(),
+                attachment_ids: vec![],
+                solve: false,
+                at: Utc::now(),
+            },
+            None,
+            Some(plan_to("b@example.com")),
+        )
+        .await;
+    assert!(refused.is_err());
+    // The plan sees the case as the write left it.
+    store
+        .update_case_mailing(
+            case.number,
+            Some(w.org),
+            CaseUpdate {
+                status: Some(CaseStatus::Solved),
+                at: Some(Utc::now()),
+                ..CaseUpdate::default()
+            },
+            Some(plan_to("c@example.com")),
+        )
+        .await
+        .unwrap();
+    store
+        .create_callback_mailing(
+            CallbackInsert {
+                case_number: case.number,
+                scope: Some(w.org),
+                requested_by: w.key,
+                windows: vec![Window {
+                    start: Utc::now() + Duration::hours(1),
+                    end: Utc::now() + Duration::hours(2),
+                }],
+                at: Utc::now(),
+            },
+            Some(plan_to("d@example.com")),
+        )
+        .await
+        .unwrap();
+
+    let due = store.due_mail(Utc::now(), 100).await.unwrap();
+    let to: Vec<&str> = due.iter().map(|m| m.to_address.as_str()).collect();
+    assert_eq!(to, ["a@example.com", "c@example.com", "d@example.com"]);
+    assert!(
+        due[1].payload.contains("\"status\":\"solved\""),
+        "{}",
+        due[1].payload
+    );
+    // Message-IDs are made once, distinct, and name the row.
+    assert!(due[0].message_id.starts_with(&format!("m{}.", due[0].id)));
+    assert_ne!(due[0].message_id, due[1].message_id);
+    assert_eq!(
+        store.mail_counts().await.unwrap(),
+        store::MailCounts {
+            queued: 3,
+            sent: 0,
+            failed: 0
+        }
+    );
+}
+
+#[tokio::test]
+async fn mail_outcomes_move_rows_out_of_the_due_list() {
+    let (store, _dir) = open_store().await;
+    let w = world(store.as_ref()).await;
+    for _ in 0..3 {
+        store
+            .create_case_mailing(
+                new_case(w.org, w.key, "x", 2),
+                None,
+                Some(plan_to("a@example.com")),
+            )
+            .await
+            .unwrap();
+    }
+    let now = Utc::now();
+    let due = store.due_mail(now, 100).await.unwrap();
+    assert_eq!(due.len(), 3);
+    store
+        .mark_mail(due[0].id, store::MailOutcome::Sent { at: now })
+        .await
+        .unwrap();
+    store
+        .mark_mail(
+            due[1].id,
+            store::MailOutcome::Retry {
+                next: now + Duration::minutes(1),
+                error: "smtp_transient: refused".into(),
+            },
+        )
+        .await
+        .unwrap();
+    store
+        .mark_mail(
+            due[2].id,
+            store::MailOutcome::Failed {
+                error: "smtp_permanent: 550".into(),
+            },
+        )
+        .await
+        .unwrap();
+    assert!(store.due_mail(now, 100).await.unwrap().is_empty());
+    let later = store
+        .due_mail(now + Duration::minutes(2), 100)
+        .await
+        .unwrap();
+    assert_eq!(later.len(), 1);
+    assert_eq!(later[0].id, due[1].id);
+    assert_eq!(later[0].attempts, 1);
+    assert_eq!(
+        later[0].message_id, due[1].message_id,
+        "a retry keeps its Message-ID"
+    );
+    assert_eq!(
+        store.mail_counts().await.unwrap(),
+        store::MailCounts {
+            queued: 1,
+            sent: 1,
+            failed: 1
+        }
+    );
+}
+
+#[tokio::test]
+async fn mail_settings_and_the_shared_secret() {
+    let (store, _dir) = open_store().await;
+    let w = world(store.as_ref()).await;
+    let settings = |locale: &str, mail, zone: Option<&str>| store::MailSettings {
+        locale: locale.into(),
+        mail,
+        time_zone: zone.map(Into::into),
+    };
+    assert_eq!(
+        store.mail_settings(w.contact).await.unwrap(),
+        settings("en", store::MailPreference::Mine, None)
+    );
+    assert_eq!(
+        store
+            .set_mail_settings(w.contact, Some("zh-CN".into()), None, None)
+            .await
+            .unwrap(),
+        settings("zh-CN", store::MailPreference::Mine, None)
+    );
+    assert_eq!(
+        store
+            .set_mail_settings(
+                w.contact,
+                None,
+                Some(store::MailPreference::All),
+                Some("Asia/Tokyo".into())
+            )
+            .await
+            .unwrap(),
+        settings("zh-CN", store::MailPreference::All, Some("Asia/Tokyo"))
+    );
+    let accounts = store.mail_accounts(w.org).await.unwrap();
+    let ids: Vec<i64> = accounts.iter().map(|a| a.id).collect();
+    assert_eq!(ids, [w.key, w.contact, w.engineer]);
+    assert_eq!(accounts[1].locale, "zh-CN");
+    assert_eq!(accounts[1].mail, store::MailPreference::All);
+    // Another organisation's accounts are not offered.
+    assert!(store.mail_accounts(w.org + 1000).await.unwrap().len() == 1);
+
+    assert_eq!(
+        store.meta_set_if_absent("secret", "first").await.unwrap(),
+        "first"
+    );
+    assert_eq!(
+        store.meta_set_if_absent("secret", "second").await.unwrap(),
+        "first"
+    );
+}
+
+#[tokio::test]
+async fn an_incoming_message_is_taken_once_unless_its_handler_died() {
+    let (store, _dir) = open_store().await;
+    let now = Utc::now();
+    let stale = now - Duration::minutes(10);
+    assert!(store.claim_inbound("m1@x", now, stale).await.unwrap());
+    // Taken and still being handled: a second delivery is a duplicate.
+    assert!(!store.claim_inbound("m1@x", now, stale).await.unwrap());
+    // Its handler died long ago: the next delivery takes it over, once.
+    let later = now + Duration::minutes(11);
+    let later_stale = later - Duration::minutes(10);
+    assert!(store
+        .claim_inbound("m1@x", later, later_stale)
+        .await
+        .unwrap());
+    assert!(!store
+        .claim_inbound("m1@x", later, later_stale)
+        .await
+        .unwrap());
+    // Handled: never again, however late.
+    store.finish_inbound("m1@x", "comment").await.unwrap();
+    let much_later = now + Duration::days(30);
+    assert!(!store
+        .claim_inbound("m1@x", much_later, much_later - Duration::minutes(10))
+        .await
+        .unwrap());
+    // A failed handling gives the message back to the MTA's retry.
+    assert!(store.claim_inbound("m2@x", now, stale).await.unwrap());
+    store.release_inbound("m2@x").await.unwrap();
+    assert!(store.claim_inbound("m2@x", now, stale).await.unwrap());
+}
+
+#[tokio::test]
+async fn an_address_gets_one_automatic_answer_an_hour() {
+    let (store, _dir) = open_store().await;
+    let answer = |to: &str| store::QueuedMail {
+        case_number: None,
+        to_address: to.into(),
+        account_id: None,
+        lang: "en".into(),
+        payload: "{}".into(),
+    };
+    let now = Utc::now();
+    let hour = Duration::hours(1);
+    assert!(store
+        .queue_answer(answer("Li@Acme.example"), now, now - hour)
+        .await
+        .unwrap());
+    // The same address in other letters, within the hour: not queued.
+    let soon = now + Duration::minutes(59);
+    assert!(!store
+        .queue_answer(answer("li@acme.example"), soon, soon - hour)
+        .await
+        .unwrap());
+    // Another address is answered; the first again once the hour is over.
+    assert!(store
+        .queue_answer(answer("ops@acme.example"), soon, soon - hour)
+        .await
+        .unwrap());
+    let later = now + Duration::minutes(61);
+    assert!(store
+        .queue_answer(answer("li@acme.example"), later, later - hour)
+        .await
+        .unwrap());
+    assert_eq!(store.due_mail(later, 100).await.unwrap().len(), 3);
+}
+
+fn token(purpose: store::TokenPurpose, text: &str, ttl: Duration) -> store::PasswordToken {
+    let now = Utc::now();
+    store::PasswordToken {
+        hash: text.as_bytes().to_vec(),
+        purpose,
+        created_at: now,
+        expires_at: now + ttl,
+    }
+}
+
+fn mail_to_account(kind: &'static str) -> store::AccountMail {
+    std::sync::Arc::new(move |a: &store::MailAccount| store::QueuedMail {
+        case_number: None,
+        to_address: a.email.clone(),
+        account_id: Some(a.id),
+        lang: a.locale.clone(),
+        payload: format!("{kind} for {}", a.id),
+    })
+}
+
+#[tokio::test]
+async fn an_invitation_is_one_write_and_its_token_works_once() {
+    let (store, _dir) = open_store().await;
+    let w = world(store.as_ref()).await;
+    let mut invited = account("new@acme.example", Role::Contact, false);
+    invited.org_id = Some(w.org);
+    let id = store
+        .invite_account(
+            invited,
+            token(
+                store::TokenPurpose::Invitation,
+                "invite-1",
+                Duration::days(7),
+            ),
+            mail_to_account("invitation"),
+        )
+        .await
+        .unwrap();
+    let queued = store.due_mail(Utc::now(), 10).await.unwrap();
+    assert_eq!(queued.len(), 1);
+    assert_eq!(queued[0].to_address, "new@acme.example");
+    assert_eq!(queued[0].account_id, Some(id));
+    assert_eq!(queued[0].payload, format!("invitation for {id}"));
+
+    // A taken address makes neither the account nor the mail.
+    let mut twin = account("NEW@acme.example", Role::Contact, false);
+    twin.org_id = Some(w.org);
+    let refused = store
+        .invite_account(
+            twin,
+            token(
+                store::TokenPurpose::Invitation,
+                "invite-2",
+                Duration::days(7),
+            ),
+            mail_to_account("invitation"),
+        )
+        .await;
+    assert!(
+        matches!(refused, Err(store::StoreError::Conflict(_))),
+        "{refused:?}"
+    );
+    assert_eq!(store.due_mail(Utc::now(), 10).await.unwrap().len(), 1);
+
+    let now = Utc::now();
+    let owner = store
+        .password_token_account(b"invite-1".to_vec(), now)
+        .await
+        .unwrap();
+    assert_eq!(owner.map(|a| a.id), Some(id));
+    assert!(store
+        .password_token_account(b"invite-1".to_vec(), now + Duration::days(8))
+        .await
+        .unwrap()
+        .is_none());
+    assert_eq!(
+        store
+            .spend_password_token(b"invite-1".to_vec(), "$argon2id$new".into(), now)
+            .await
+            .unwrap(),
+        Some(id)
+    );
+    assert_eq!(
+        store
+            .credentials("new@acme.example")
+            .await
+            .unwrap()
+            .unwrap()
+            .password_hash,
+        "$argon2id$new"
+    );
+    assert!(store
+        .spend_password_token(b"invite-1".to_vec(), "$argon2id$again".into(), now)
+        .await
+        .unwrap()
+        .is_none());
+}
+
+#[tokio::test]
+async fn a_reset_is_made_for_current_accounts_only_and_once_in_a_while() {
+    let (store, _dir) = open_store().await;
+    let w = world(store.as_ref()).await;
+    let ask = |email: &'static str, text: &'static str, not_since| {
+        let store = store.clone();
+        async move {
+            store
+                .request_password_reset(
+                    email,
+                    token(store::TokenPurpose::Reset, text, Duration::hours(1)),
+                    mail_to_account("reset"),
+                    not_since,
+                )
+                .await
+                .unwrap()
+        }
+    };
+    let long_ago = Utc::now() - Duration::minutes(10);
+    assert!(!ask("nobody@acme.example", "r0", long_ago).await);
+    assert!(ask("OPS@acme.example", "r1", long_ago).await);
+    assert!(
+        !ask("ops@acme.example", "r2", long_ago).await,
+        "a second reset within the period is not made"
+    );
+    assert!(ask("ops@acme.example", "r3", Utc::now() + Duration::seconds(1)).await);
+    let mails = store.due_mail(Utc::now(), 10).await.unwrap();
+    assert_eq!(mails.len(), 2);
+    assert!(mails.iter().all(|m| m.account_id == Some(w.contact)));
+
+    // Spending one spends all of the account's tokens, and ends its sessions.
+    let session = store
+        .create_session(
+            w.contact,
+            store::TokenPair {
+                access_hash: b"access".to_vec(),
+                access_expires: Utc::now() + Duration::hours(1),
+                refresh_hash: b"refresh".to_vec(),
+                refresh_expires: Utc::now() + Duration::days(1),
+            },
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+    assert!(session > 0);
+    let now = Utc::now();
+    assert_eq!(
+        store
+            .spend_password_token(b"r3".to_vec(), "$argon2id$x".into(), now)
+            .await
+            .unwrap(),
+        Some(w.contact)
+    );
+    assert!(store
+        .password_token_account(b"r1".to_vec(), now)
+        .await
+        .unwrap()
+        .is_none());
+    assert!(store
+        .session_by_access(b"access", now)
+        .await
+        .unwrap()
+        .is_none());
+
+    // A removed contact's link is dead.
+    assert!(ask("key@acme.example", "k1", long_ago).await);
+    store
+        .remove_contact(w.org, w.contact, Utc::now())
+        .await
+        .unwrap();
+    assert!(!ask("ops@acme.example", "r4", Utc::now() + Duration::hours(1)).await);
+}
+
+#[tokio::test]
+async fn pruning_forgets_old_mail_records_and_keeps_recent_ones() {
+    let (store, _dir) = open_store().await;
+    world(store.as_ref()).await;
+    for text in ["old", "new"] {
+        store
+            .request_password_reset(
+                "ops@acme.example",
+                token(store::TokenPurpose::Reset, text, Duration::hours(1)),
+                mail_to_account("reset"),
+                Utc::now() + Duration::seconds(1),
+            )
+            .await
+            .unwrap();
+    }
+    let now = Utc::now();
+    for m in store.due_mail(now, 10).await.unwrap() {
+        store
+            .mark_mail(m.id, store::MailOutcome::Sent { at: now })
+            .await
+            .unwrap();
+    }
+    assert!(store
+        .claim_inbound("<in@example>", now, now - Duration::minutes(5))
+        .await
+        .unwrap());
+    store
+        .finish_inbound("<in@example>", "comment")
+        .await
+        .unwrap();
+    // Nothing is old enough yet.
+    let kept = store
+        .prune_mail_records(now - Duration::days(30))
+        .await
+        .unwrap();
+    assert_eq!(kept, store::Pruned::default());
+    // A month on, all of it is.
+    let pruned = store
+        .prune_mail_records(now + Duration::days(30))
+        .await
+        .unwrap();
+    assert_eq!(
+        pruned,
+        store::Pruned {
+            mails: 2,
+            inbound: 1,
+            tokens: 2
+        }
+    );
+    assert_eq!(
+        store.mail_counts().await.unwrap(),
+        store::MailCounts::default()
+    );
+}

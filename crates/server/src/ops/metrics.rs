@@ -174,6 +174,15 @@ pub async fn metrics(State(state): State<AppState>, metrics: Arc<Metrics>) -> Re
             let _ = writeln!(out, "casewatch_open_cases{{severity=\"{s}\"}} {n}");
         }
     }
+    if let Some((queued, sent, failed)) = super::store::mail_counts(&state).await {
+        out.push_str(
+            "# HELP casewatch_mail_queue Mails in the outgoing queue by state (queued, sent, failed), across all instances.\n\
+             # TYPE casewatch_mail_queue gauge\n",
+        );
+        for (label, n) in [("queued", queued), ("sent", sent), ("failed", failed)] {
+            let _ = writeln!(out, "casewatch_mail_queue{{state=\"{label}\"}} {n}");
+        }
+    }
     if let Some(pool) = super::store::pool_status(&state) {
         out.push_str(
             "# HELP casewatch_db_pool_connections Database connections of this instance's pool, by state (in_use, idle, max).\n\

@@ -32,6 +32,13 @@ pub async fn open_cases_by_severity(state: &AppState) -> ApiResult<Vec<(i64, u64
         .collect())
 }
 
+/// The mail queue's counts `(queued, sent, failed)`, when e-mail is on.
+pub async fn mail_counts(state: &AppState) -> Option<(i64, i64, i64)> {
+    state.mailer.as_ref()?;
+    let c = state.store.mail_counts().await.ok()?;
+    Some((c.queued, c.sent, c.failed))
+}
+
 /// The pool's use, when the store keeps a pool it can report on.
 pub fn pool_status(state: &AppState) -> Option<PoolStatus> {
     let p = state.store.pool_status();

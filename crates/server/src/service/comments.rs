@@ -4,7 +4,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::check_text;
 use crate::service::cases::request_hash;
 use crate::service::sessions::Caller;
-use crate::store::{CommentInsert, IdempotencyKey, Store, StoreError};
+use crate::store::{CommentInsert, IdempotencyKey, MailPlan, Store, StoreError};
 use casewatch_api::{Comment, NewComment};
 use chrono::Utc;
 
@@ -23,7 +23,8 @@ pub fn validate_comment(c: &NewComment) -> ApiResult<()> {
 }
 
 /// Writes a comment from `caller` on a case they can see, honouring an idempotency key;
-/// `solve` (engineers only) marks the case solved with the reply. `true` when replayed.
+/// `solve` (engineers only) marks the case solved with the reply; `mail` is queued with it
+/// (`crate::service::mail::engineer_reply` for an engineer's reply). `true` when replayed.
 pub async fn post_comment(
     store: &dyn Store,
     caller: &Caller,
@@ -31,6 +32,7 @@ pub async fn post_comment(
     key: Option<String>,
     new: NewComment,
     solve: bool,
+    mail: Option<MailPlan>,
 ) -> ApiResult<(Comment, bool)> {
     validate_comment(&new)?;
     let idempotency = key.map(|key| IdempotencyKey {
@@ -52,7 +54,7 @@ pub async fn post_comment(
     // The store refuses (Invalid) an attachment id that is not an unlinked attachment of this
     // case — a fact of stored rows, which the API description cannot state: 422, code kept.
     store
-        .add_comment(insert, idempotency)
+        .add_comment_mailing(insert, idempotency, mail)
         .await
         .map_err(|e| match e {
             StoreError::Invalid(_) => ApiError::from(e).unprocessable(),

@@ -9,6 +9,10 @@
 pub mod accounts;
 pub mod cases;
 pub mod comments;
+pub mod files;
+pub mod inbound;
 pub mod kb;
+pub mod mail;
+pub mod passwords;
 pub mod search;
 pub mod sessions;

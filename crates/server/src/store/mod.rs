@@ -177,6 +177,16 @@ pub trait Store: Send + Sync + 'static {
         &self,
         case: CaseInsert,
         idempotency: Option<IdempotencyKey>,
+    ) -> StoreResult<(CaseRecord, bool)> {
+        self.create_case_mailing(case, idempotency, None).await
+    }
+    /// [`Store::create_case`], queueing the mails `mail` decides in the same transaction
+    /// (not when replayed).
+    async fn create_case_mailing(
+        &self,
+        case: CaseInsert,
+        idempotency: Option<IdempotencyKey>,
+        mail: Option<MailPlan>,
     ) -> StoreResult<(CaseRecord, bool)>;
     /// A case in scope (`NotFound("case")` otherwise).
     async fn case(&self, number: i64, scope: Scope) -> StoreResult<CaseRecord>;
@@ -190,6 +200,17 @@ pub trait Store: Send + Sync + 'static {
         number: i64,
         scope: Scope,
         change: CaseUpdate,
+    ) -> StoreResult<CaseRecord> {
+        self.update_case_mailing(number, scope, change, None).await
+    }
+    /// [`Store::update_case`], queueing the mails `mail` decides (from the changed case) in
+    /// the same transaction.
+    async fn update_case_mailing(
+        &self,
+        number: i64,
+        scope: Scope,
+        change: CaseUpdate,
+        mail: Option<MailPlan>,
     ) -> StoreResult<CaseRecord>;
     /// Assigns a case to an engineer (checked by the caller with `is_active_engineer`).
     async fn assign_case(
@@ -214,6 +235,16 @@ pub trait Store: Send + Sync + 'static {
         &self,
         comment: CommentInsert,
         idempotency: Option<IdempotencyKey>,
+    ) -> StoreResult<(Comment, bool)> {
+        self.add_comment_mailing(comment, idempotency, None).await
+    }
+    /// [`Store::add_comment`], queueing the mails `mail` decides (from the case as the comment
+    /// left it) in the same transaction (not when replayed).
+    async fn add_comment_mailing(
+        &self,
+        comment: CommentInsert,
+        idempotency: Option<IdempotencyKey>,
+        mail: Option<MailPlan>,
     ) -> StoreResult<(Comment, bool)>;
     /// The thread of a case in scope, oldest first, with each comment's attachments.
     async fn comments(&self, case_number: i64, scope: Scope) -> StoreResult<Vec<Comment>>;
@@ -235,9 +266,107 @@ pub trait Store: Send + Sync + 'static {
     // ----- callbacks -----
 
     /// Records a callback request on a case in scope; touches the case's `updated_at`.
-    async fn create_callback(&self, callback: CallbackInsert) -> StoreResult<Callback>;
+    async fn create_callback(&self, callback: CallbackInsert) -> StoreResult<Callback> {
+        self.create_callback_mailing(callback, None).await
+    }
+    /// [`Store::create_callback`], queueing the mails `mail` decides in the same transaction.
+    async fn create_callback_mailing(
+        &self,
+        callback: CallbackInsert,
+        mail: Option<MailPlan>,
+    ) -> StoreResult<Callback>;
     /// The callback requests of a case in scope, oldest first.
     async fn callbacks(&self, case_number: i64, scope: Scope) -> StoreResult<Vec<Callback>>;
+
+    // ----- e-mail -----
+
+    /// Writes a `meta` value unless the key has one; answers the value stored afterwards (so
+    /// instances racing to create a shared secret all end up with the first one's).
+    async fn meta_set_if_absent(&self, key: &str, value: &str) -> StoreResult<String>;
+    /// The accounts mail about an organisation's cases may go to: its current contacts and
+    /// every current engineer.
+    async fn mail_accounts(&self, org_id: i64) -> StoreResult<Vec<MailAccount>>;
+    /// An account's mail language, preference and time zone.
+    async fn mail_settings(&self, user_id: i64) -> StoreResult<MailSettings>;
+    /// Changes an account's mail settings (`None`: unchanged); answers them as stored.
+    async fn set_mail_settings(
+        &self,
+        user_id: i64,
+        locale: Option<String>,
+        mail: Option<MailPreference>,
+        time_zone: Option<String>,
+    ) -> StoreResult<MailSettings>;
+    /// Queued mails due at `now` (`next_attempt_at <= now`), oldest first, at most `limit`.
+    /// Callers hold the `mail-sender` lease, so no other instance sends them meanwhile.
+    async fn due_mail(&self, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec<MailRow>>;
+    /// Records what became of an attempt to send mail `id` (one more attempt counted).
+    async fn mark_mail(&self, id: i64, outcome: MailOutcome) -> StoreResult<()>;
+    /// The queue's counts by state.
+    async fn mail_counts(&self) -> StoreResult<MailCounts>;
+    /// Takes an incoming mail's Message-ID: true when it was not seen before (it is then
+    /// recorded as `processing`) or its claim is still `processing` from before
+    /// `stale_before` (its handler died; the claim is renewed), false for a message taken.
+    async fn claim_inbound(
+        &self,
+        message_id: &str,
+        at: DateTime<Utc>,
+        stale_before: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    /// Records what became of a claimed incoming mail (`comment`, `case`, `refused`, …).
+    async fn finish_inbound(&self, message_id: &str, outcome: &str) -> StoreResult<()>;
+    /// Forgets a claimed Message-ID whose handling failed, so the MTA's retry is handled.
+    async fn release_inbound(&self, message_id: &str) -> StoreResult<()>;
+    /// Queues an automatic answer (a refusal) unless its address (compared lowercased) was
+    /// answered after `last_before`; the check and the queueing are one transaction. True
+    /// when queued.
+    async fn queue_answer(
+        &self,
+        mail: QueuedMail,
+        at: DateTime<Utc>,
+        last_before: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+
+    /// Forgets what has served its purpose, all older than `before`: mails sent or given up,
+    /// incoming Message-IDs, automatic-answer times, and set-password tokens used or expired.
+    async fn prune_mail_records(&self, before: DateTime<Utc>) -> StoreResult<Pruned>;
+
+    // ----- passwords by mail -----
+
+    /// Creates an account (as [`Store::create_account`]) with `token` and the invitation
+    /// `mail` makes for it, in one transaction: no contact without their invitation.
+    async fn invite_account(
+        &self,
+        account: NewAccount,
+        token: PasswordToken,
+        mail: AccountMail,
+    ) -> StoreResult<i64>;
+    /// When `email` (case-insensitive) names a current account that was given no reset token
+    /// after `not_since`, stores `token` for it and queues the mail `mail` makes, in one
+    /// transaction. True when queued (callers answer the same either way).
+    async fn request_password_reset(
+        &self,
+        email: &str,
+        token: PasswordToken,
+        mail: AccountMail,
+        not_since: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    /// The current account whose token has this hash, when the token is unused and
+    /// unexpired at `now`.
+    async fn password_token_account(
+        &self,
+        hash: Vec<u8>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<MailAccount>>;
+    /// Spends a token (valid as for [`Store::password_token_account`]): sets the account's
+    /// password hash, marks every token of the account used and revokes all its sessions,
+    /// in one transaction. The account's id, or `None` when the token is not valid; of two
+    /// concurrent calls with one token at most one succeeds.
+    async fn spend_password_token(
+        &self,
+        hash: Vec<u8>,
+        password_hash: String,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<i64>>;
 
     // ----- coordination between instances -----
 

@@ -8,12 +8,14 @@
 
 use casewatch_api::Role;
 pub use casewatch_api::{
-    Attachment, Callback, Comment, Contact, KbArticle, KbSyncPage, KbTombstone, UserRef, Window,
+    Attachment, Callback, Comment, Contact, KbArticle, KbSyncPage, KbTombstone, MailPreference,
+    UserRef, Window,
 };
 use casewatch_core::calendar::CalendarSpec;
 use casewatch_core::{Calendar, CaseStatus, CaseType, Contract, Environment, Severity};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
+use std::sync::Arc;
 
 /// The organisation whose data a caller may see: `Some(org)` for a contact, `None` (every
 /// organisation) for a vendor engineer. A record outside the scope is `NotFound`, exactly like
@@ -427,4 +429,170 @@ pub struct PoolStatus {
     pub idle: u64,
     /// The most connections the pool will open.
     pub max: u64,
+}
+
+/// An account as the mail planner sees it: where to write, in which language, and what it
+/// wants to receive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailAccount {
+    /// Id.
+    pub id: i64,
+    /// The contact's organisation (`None` for engineers).
+    pub org_id: Option<i64>,
+    /// E-mail address.
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// Contact or engineer.
+    pub role: Role,
+    /// `en` or `zh-CN`.
+    pub locale: String,
+    /// Which case mail it wants.
+    pub mail: MailPreference,
+    /// Its own time zone (IANA name), when set.
+    pub time_zone: Option<String>,
+}
+
+/// An account's mail settings (`GET` / `PATCH /me`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailSettings {
+    /// `en` or `zh-CN`.
+    pub locale: String,
+    /// Which case mail it wants.
+    pub mail: MailPreference,
+    /// Its own time zone (IANA name), when set.
+    pub time_zone: Option<String>,
+}
+
+/// What a set-password token was made for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenPurpose {
+    /// The invitation of a new contact.
+    Invitation,
+    /// A reset the account's owner asked for.
+    Reset,
+}
+
+impl TokenPurpose {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenPurpose::Invitation => "invitation",
+            TokenPurpose::Reset => "reset",
+        }
+    }
+}
+
+/// A single-use set-password token, stored only as its SHA-256 so a copy of the database
+/// cannot be used to take over an account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PasswordToken {
+    /// SHA-256 of the token in the link.
+    pub hash: Vec<u8>,
+    /// Invitation or reset.
+    pub purpose: TokenPurpose,
+    /// When it was made.
+    pub created_at: DateTime<Utc>,
+    /// When it stops working.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Makes the mail of a password token for its account, inside the write that stores the
+/// token (a new contact's id exists only there). May run more than once if the write is
+/// retried.
+pub type AccountMail = Arc<dyn Fn(&MailAccount) -> QueuedMail + Send + Sync>;
+
+/// Rows removed by [`crate::store::Store::prune_mail_records`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Pruned {
+    /// Sent or given-up mails.
+    pub mails: u64,
+    /// Incoming Message-IDs and automatic-answer times.
+    pub inbound: u64,
+    /// Used or expired set-password tokens.
+    pub tokens: u64,
+}
+
+/// One mail to queue, decided by the service; the store adds the id, the Message-ID and the
+/// times when it inserts the row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueuedMail {
+    /// The case it is about.
+    pub case_number: Option<i64>,
+    /// The recipient's address.
+    pub to_address: String,
+    /// The recipient's account, when the address is one (its reply address names it).
+    pub account_id: Option<i64>,
+    /// `en` or `zh-CN`.
+    pub lang: String,
+    /// The `casewatch_mail::Mail`, as JSON.
+    pub payload: String,
+}
+
+/// Decides, inside the transaction of a write, which mails the write causes, from the case as
+/// the write left it (the case number and the assigned engineer are only known there).
+pub type MailPlan = Arc<dyn Fn(&CaseRecord) -> Vec<QueuedMail> + Send + Sync>;
+
+/// A queued mail the sender is to deliver.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailRow {
+    /// Id.
+    pub id: i64,
+    /// When it was queued (its `Date` header).
+    pub created_at: DateTime<Utc>,
+    /// The case it is about.
+    pub case_number: Option<i64>,
+    /// The recipient's address.
+    pub to_address: String,
+    /// The recipient's account.
+    pub account_id: Option<i64>,
+    /// `en` or `zh-CN`.
+    pub lang: String,
+    /// The `casewatch_mail::Mail`, as JSON.
+    pub payload: String,
+    /// Its Message-ID (without the domain), the same on every attempt.
+    pub message_id: String,
+    /// Failed attempts so far.
+    pub attempts: u32,
+}
+
+/// What became of one delivery attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MailOutcome {
+    /// The relay took it.
+    Sent {
+        /// When.
+        at: DateTime<Utc>,
+    },
+    /// A transient failure: try again at `next`.
+    Retry {
+        /// When to try again.
+        next: DateTime<Utc>,
+        /// Why it failed.
+        error: String,
+    },
+    /// Given up: a permanent failure, or transient ones for too long.
+    Failed {
+        /// Why.
+        error: String,
+    },
+}
+
+/// How many mails the queue holds in each state, for `/metrics`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct MailCounts {
+    /// Waiting to be sent (including retries).
+    pub queued: i64,
+    /// Delivered to the relay.
+    pub sent: i64,
+    /// Given up.
+    pub failed: i64,
+}
+
+/// A fresh Message-ID local part for queue row `id`: the id keeps it unique in this database,
+/// the random part unique across databases (a restored backup, a test run).
+pub fn new_message_id(id: i64) -> String {
+    let mut random = [0u8; 8];
+    let _ = getrandom::fill(&mut random);
+    format!("m{id}.{}", hex::encode(random))
 }

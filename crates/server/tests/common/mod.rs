@@ -6,7 +6,9 @@
 //! binary's own PostgreSQL cluster ([`pg`]), so the same tests check both backends.
 #![allow(dead_code)]
 
+pub mod mail;
 pub mod pg;
+pub mod smtp;
 
 use casewatch_server::{serve, PasswordCost, RunningServer, ServerConfig};
 use reqwest::header::HeaderMap;

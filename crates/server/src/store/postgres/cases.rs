@@ -175,19 +175,12 @@ async fn idempotency_remember(
     Ok(())
 }
 
-/// Inserts a case inside `tx` with the least busy engineer; returns its number.
-pub async fn insert_case(tx: &Transaction<'_>, c: &CaseInsert) -> StoreResult<i64> {
-    let engineers = tx_query(
-        tx,
-        "SELECT u.id FROM users u
-         WHERE u.role = 'engineer' AND u.removed_at IS NULL
-         ORDER BY (SELECT COUNT(*) FROM cases c WHERE c.assignee_id = u.id
-                   AND c.status = ANY($1)), u.id
-         LIMIT 1",
-        &[&open_statuses()],
-    )
-    .await?;
-    let assignee: Option<i64> = engineers.first().map(|r| col(r, 0)).transpose()?;
+/// Inserts a case inside `tx`, assigned to `assignee`; returns its number.
+pub async fn insert_case(
+    tx: &Transaction<'_>,
+    c: &CaseInsert,
+    assignee: Option<i64>,
+) -> StoreResult<i64> {
     let cc = serde_json::to_string(&c.cc).unwrap_or_else(|_| "[]".into());
     let rows = tx_query(
         tx,
@@ -228,6 +221,7 @@ pub async fn create_case(
     store: &PgStore,
     case: &CaseInsert,
     idem: Option<&IdempotencyKey>,
+    mail: Option<&MailPlan>,
 ) -> StoreResult<(CaseRecord, bool)> {
     in_tx!(store, |tx| {
         if let Some(k) = idem {
@@ -235,11 +229,14 @@ pub async fn create_case(
                 return Ok((load_in(&tx, number, Some(case.org_id)).await?, true));
             }
         }
-        let number = insert_case(&tx, case).await?;
+        let assignee = super::load::pick_engineer(store, &tx).await?;
+        let number = insert_case(&tx, case, assignee).await?;
         if let Some(k) = idem {
             idempotency_remember(&tx, k, number, case.created_at).await?;
         }
-        Ok((load_in(&tx, number, Some(case.org_id)).await?, false))
+        let record = load_in(&tx, number, Some(case.org_id)).await?;
+        super::mail::enqueue(&tx, mail, &record, case.created_at).await?;
+        Ok((record, false))
     })
 }
 
@@ -302,7 +299,10 @@ pub async fn update_case(
     number: i64,
     scope: Scope,
     change: &CaseUpdate,
+    mail: Option<&MailPlan>,
 ) -> StoreResult<CaseRecord> {
+    // It may change an engineer's open cases: assignments count again.
+    store.loads.forget();
     in_tx!(store, |tx| {
         let status = lock_case(&tx, number, scope).await?;
         if status == CaseStatus::Closed {
@@ -336,7 +336,9 @@ pub async fn update_case(
             )
             .await?;
         }
-        load_in(&tx, number, scope).await
+        let record = load_in(&tx, number, scope).await?;
+        super::mail::enqueue(&tx, mail, &record, from_ms(at)).await?;
+        Ok(record)
     })
 }
 
@@ -346,6 +348,8 @@ pub async fn assign_case(
     engineer_id: i64,
     at: DateTime<Utc>,
 ) -> StoreResult<CaseRecord> {
+    // It may change an engineer's open cases: assignments count again.
+    store.loads.forget();
     in_tx!(store, |tx| {
         let n = tx_execute(
             &tx,
@@ -520,7 +524,10 @@ pub async fn add_comment(
     store: &PgStore,
     c: &CommentInsert,
     idem: Option<&IdempotencyKey>,
+    mail: Option<&MailPlan>,
 ) -> StoreResult<(Comment, bool)> {
+    // It may change an engineer's open cases: assignments count again.
+    store.loads.forget();
     in_tx!(store, |tx| {
         if let Some(k) = idem {
             if let Some(id) = idempotency_check(&tx, k).await? {
@@ -533,6 +540,8 @@ pub async fn add_comment(
         if let Some(k) = idem {
             idempotency_remember(&tx, k, id, c.at).await?;
         }
+        let record = load_in(&tx, c.case_number, None).await?;
+        super::mail::enqueue(&tx, mail, &record, c.at).await?;
         Ok((comment_in(&tx, c.case_number, id).await?, false))
     })
 }
@@ -655,7 +664,11 @@ fn callback_of(r: &Row) -> StoreResult<Callback> {
     })
 }
 
-pub async fn create_callback(store: &PgStore, c: &CallbackInsert) -> StoreResult<Callback> {
+pub async fn create_callback(
+    store: &PgStore,
+    c: &CallbackInsert,
+    mail: Option<&MailPlan>,
+) -> StoreResult<Callback> {
     let windows = serde_json::to_string(&c.windows).map_err(StoreError::internal)?;
     in_tx!(store, |tx| {
         lock_case(&tx, c.case_number, c.scope).await?;
@@ -677,6 +690,8 @@ pub async fn create_callback(store: &PgStore, c: &CallbackInsert) -> StoreResult
             &[&ms(c.at), &c.case_number],
         )
         .await?;
+        let record = load_in(&tx, c.case_number, None).await?;
+        super::mail::enqueue(&tx, mail, &record, c.at).await?;
         let rows = tx_query(&tx, &format!("{CALLBACK_SELECT} WHERE b.id = $1"), &[&id]).await?;
         callback_of(
             rows.first()

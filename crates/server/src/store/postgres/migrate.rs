@@ -24,6 +24,18 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "login_failures_and_leases",
         include_str!("../../../migrations/postgres/0003_login_failures_and_leases.sql"),
     ),
+    (
+        "mail",
+        include_str!("../../../migrations/postgres/0004_mail.sql"),
+    ),
+    (
+        "inbound_mail",
+        include_str!("../../../migrations/postgres/0005_inbound_mail.sql"),
+    ),
+    (
+        "password_tokens",
+        include_str!("../../../migrations/postgres/0006_password_tokens.sql"),
+    ),
 ];
 
 /// Brings the database to the newest schema, or refuses one newer than this program.

@@ -21,7 +21,10 @@ mod cases;
 mod connect;
 mod content;
 mod copy;
+mod load;
+mod mail;
 mod migrate;
+mod passwords;
 mod people;
 #[cfg(test)]
 mod tests;
@@ -54,6 +57,8 @@ const LOCK_DEMO: i32 = 3;
 pub struct PgStore {
     pool: Pool,
     orgs: RwLock<HashMap<i64, Arc<OrgRecord>>>,
+    /// Open cases per engineer, for assigning new cases without counting them each time.
+    loads: load::EngineerLoads,
 }
 
 /// Opens the pool for `url`, runs the migrations and answers the store. `default_pool_size`
@@ -69,6 +74,7 @@ pub async fn open(url: &str, default_pool_size: Option<usize>) -> StoreResult<Ar
     let store = PgStore {
         pool,
         orgs: RwLock::new(HashMap::new()),
+        loads: load::EngineerLoads::default(),
     };
     migrate::run(&store).await?;
     Ok(Arc::new(store))
@@ -293,7 +299,8 @@ async fn seed_in(tx: &deadpool_postgres::Transaction<'_>, seed: &DemoSeed) -> St
         let mut insert = c.case.clone();
         insert.org_id = *org_id;
         insert.opened_by = opener;
-        let number = cases::insert_case(tx, &insert).await?;
+        let assignee = load::least_busy_now(tx).await?;
+        let number = cases::insert_case(tx, &insert, assignee).await?;
         let mut status = casewatch_core::CaseStatus::WaitingOnVendor;
         for m in &c.comments {
             let comment = CommentInsert {
@@ -492,12 +499,13 @@ impl Store for PgStore {
         content::live_articles(self, locale).await
     }
 
-    async fn create_case(
+    async fn create_case_mailing(
         &self,
         case: CaseInsert,
         idempotency: Option<IdempotencyKey>,
+        mail: Option<MailPlan>,
     ) -> StoreResult<(CaseRecord, bool)> {
-        cases::create_case(self, &case, idempotency.as_ref()).await
+        cases::create_case(self, &case, idempotency.as_ref(), mail.as_ref()).await
     }
 
     async fn case(&self, number: i64, scope: Scope) -> StoreResult<CaseRecord> {
@@ -512,13 +520,14 @@ impl Store for PgStore {
         cases::open_queue(self, limit).await
     }
 
-    async fn update_case(
+    async fn update_case_mailing(
         &self,
         number: i64,
         scope: Scope,
         change: CaseUpdate,
+        mail: Option<MailPlan>,
     ) -> StoreResult<CaseRecord> {
-        cases::update_case(self, number, scope, &change).await
+        cases::update_case(self, number, scope, &change, mail.as_ref()).await
     }
 
     async fn assign_case(
@@ -539,12 +548,13 @@ impl Store for PgStore {
         cases::set_case_clock(self, number, created_at, due_at).await
     }
 
-    async fn add_comment(
+    async fn add_comment_mailing(
         &self,
         comment: CommentInsert,
         idempotency: Option<IdempotencyKey>,
+        mail: Option<MailPlan>,
     ) -> StoreResult<(Comment, bool)> {
-        cases::add_comment(self, &comment, idempotency.as_ref()).await
+        cases::add_comment(self, &comment, idempotency.as_ref(), mail.as_ref()).await
     }
 
     async fn comments(&self, case_number: i64, scope: Scope) -> StoreResult<Vec<Comment>> {
@@ -571,12 +581,116 @@ impl Store for PgStore {
         cases::attachment(self, id, scope).await
     }
 
-    async fn create_callback(&self, callback: CallbackInsert) -> StoreResult<Callback> {
-        cases::create_callback(self, &callback).await
+    async fn create_callback_mailing(
+        &self,
+        callback: CallbackInsert,
+        mail: Option<MailPlan>,
+    ) -> StoreResult<Callback> {
+        cases::create_callback(self, &callback, mail.as_ref()).await
     }
 
     async fn callbacks(&self, case_number: i64, scope: Scope) -> StoreResult<Vec<Callback>> {
         cases::callbacks(self, case_number, scope).await
+    }
+
+    async fn meta_set_if_absent(&self, key: &str, value: &str) -> StoreResult<String> {
+        mail::set_if_absent(self, key, value).await
+    }
+
+    async fn mail_accounts(&self, org_id: i64) -> StoreResult<Vec<MailAccount>> {
+        mail::accounts(self, org_id).await
+    }
+
+    async fn mail_settings(&self, user_id: i64) -> StoreResult<MailSettings> {
+        mail::settings(self, user_id).await
+    }
+
+    async fn set_mail_settings(
+        &self,
+        user_id: i64,
+        locale: Option<String>,
+        mail: Option<MailPreference>,
+        time_zone: Option<String>,
+    ) -> StoreResult<MailSettings> {
+        mail::set_settings(self, user_id, locale.as_deref(), mail, time_zone.as_deref()).await
+    }
+
+    async fn due_mail(&self, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec<MailRow>> {
+        mail::due(self, now, limit).await
+    }
+
+    async fn mark_mail(&self, id: i64, outcome: MailOutcome) -> StoreResult<()> {
+        mail::mark(self, id, &outcome).await
+    }
+
+    async fn mail_counts(&self) -> StoreResult<MailCounts> {
+        mail::counts(self).await
+    }
+
+    async fn claim_inbound(
+        &self,
+        message_id: &str,
+        at: DateTime<Utc>,
+        stale_before: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        mail::claim_inbound(self, message_id, at, stale_before).await
+    }
+
+    async fn finish_inbound(&self, message_id: &str, outcome: &str) -> StoreResult<()> {
+        mail::finish_inbound(self, message_id, outcome).await
+    }
+
+    async fn release_inbound(&self, message_id: &str) -> StoreResult<()> {
+        mail::release_inbound(self, message_id).await
+    }
+
+    async fn queue_answer(
+        &self,
+        mail: QueuedMail,
+        at: DateTime<Utc>,
+        last_before: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        mail::queue_answer(self, &mail, at, last_before).await
+    }
+
+    async fn prune_mail_records(&self, before: DateTime<Utc>) -> StoreResult<Pruned> {
+        mail::prune(self, before).await
+    }
+
+    async fn invite_account(
+        &self,
+        account: NewAccount,
+        token: PasswordToken,
+        mail: AccountMail,
+    ) -> StoreResult<i64> {
+        passwords::invite(self, &account, &token, &mail).await
+    }
+
+    async fn request_password_reset(
+        &self,
+        email: &str,
+        token: PasswordToken,
+        mail: AccountMail,
+        not_since: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        passwords::request_reset(self, email, &token, &mail, not_since).await
+    }
+
+    async fn password_token_account(
+        &self,
+        hash: Vec<u8>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<MailAccount>> {
+        passwords::token_account(self, &hash, now).await
+    }
+
+    async fn spend_password_token(
+        &self,
+        hash: Vec<u8>,
+        password_hash: String,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<i64>> {
+        passwords::spend(self, &hash, &password_hash, now).await
     }
 
     async fn seed_demo_once(&self, seed: DemoSeed) -> StoreResult<Option<i64>> {

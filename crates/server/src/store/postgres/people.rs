@@ -126,6 +126,8 @@ pub async fn org(store: &PgStore, id: i64) -> StoreResult<Arc<OrgRecord>> {
 }
 
 pub async fn create_account(store: &PgStore, account: &NewAccount) -> StoreResult<i64> {
+    // It may change an engineer's open cases: assignments count again.
+    store.loads.forget();
     in_tx!(store, |tx| insert_account(&tx, account).await)
 }
 
@@ -201,6 +203,8 @@ pub async fn remove_contact(
     user_id: i64,
     at: DateTime<Utc>,
 ) -> StoreResult<()> {
+    // It may change an engineer's open cases: assignments count again.
+    store.loads.forget();
     in_tx!(store, |tx| {
         let rows = tx_query(
             &tx,

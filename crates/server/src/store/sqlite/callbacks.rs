@@ -32,7 +32,11 @@ pub fn of_case(conn: &Connection, number: i64) -> StoreResult<Vec<Callback>> {
 }
 
 /// Records a callback request on a case in scope.
-pub fn insert(conn: &Connection, c: &CallbackInsert) -> StoreResult<Callback> {
+pub fn insert(
+    conn: &Connection,
+    c: &CallbackInsert,
+    mail: Option<&MailPlan>,
+) -> StoreResult<Callback> {
     cases::load(conn, c.case_number, c.scope)?;
     conn.execute(
         "INSERT INTO callbacks(case_number, requested_by, windows, created_at)
@@ -46,6 +50,8 @@ pub fn insert(conn: &Connection, c: &CallbackInsert) -> StoreResult<Callback> {
     )?;
     let id = conn.last_insert_rowid();
     cases::touch(conn, c.case_number, c.at)?;
+    let case = cases::load(conn, c.case_number, None)?;
+    super::mail::enqueue(conn, mail, &case, c.at)?;
     of_case(conn, c.case_number)?
         .into_iter()
         .find(|b| b.id == id)

@@ -148,6 +148,7 @@ pub fn create(
     conn: &Connection,
     c: &CaseInsert,
     key: Option<&IdempotencyKey>,
+    mail: Option<&MailPlan>,
 ) -> StoreResult<(CaseRecord, bool)> {
     if let Some(key) = key {
         if let Some(number) = idempotency::check(conn, key)? {
@@ -158,7 +159,9 @@ pub fn create(
     if let Some(key) = key {
         idempotency::remember(conn, key, number)?;
     }
-    Ok((load(conn, number, Some(c.org_id))?, false))
+    let case = load(conn, number, Some(c.org_id))?;
+    super::mail::enqueue(conn, mail, &case, c.created_at)?;
+    Ok((case, false))
 }
 
 /// Cases matching a filter, newest first.
@@ -205,6 +208,7 @@ pub fn update(
     number: i64,
     scope: Scope,
     change: &CaseUpdate,
+    mail: Option<&MailPlan>,
 ) -> StoreResult<CaseRecord> {
     let row = load(conn, number, scope)?;
     if row.status == CaseStatus::Closed {
@@ -233,7 +237,9 @@ pub fn update(
             params![serde_json::to_string(cc).unwrap_or_default(), now, number],
         )?;
     }
-    load(conn, number, scope)
+    let case = load(conn, number, scope)?;
+    super::mail::enqueue(conn, mail, &case, from_millis(now))?;
+    Ok(case)
 }
 
 /// Assigns a case.

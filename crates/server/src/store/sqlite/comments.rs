@@ -48,6 +48,7 @@ pub fn create(
     conn: &Connection,
     c: &CommentInsert,
     key: Option<&IdempotencyKey>,
+    mail: Option<&MailPlan>,
 ) -> StoreResult<(Comment, bool)> {
     cases::load(conn, c.case_number, c.scope)?;
     if let Some(key) = key {
@@ -59,6 +60,8 @@ pub fn create(
     if let Some(key) = key {
         idempotency::remember(conn, key, id)?;
     }
+    let case = cases::load(conn, c.case_number, None)?;
+    super::mail::enqueue(conn, mail, &case, c.at)?;
     Ok((one(conn, c.case_number, id)?, false))
 }
 

@@ -26,8 +26,10 @@ mod comments;
 pub mod copy;
 mod idempotency;
 mod kb;
+mod mail;
 mod meta;
 mod orgs;
+mod passwords;
 mod seed;
 mod throttle;
 
@@ -56,6 +58,9 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/0001_initial.sql"),
     include_str!("../../../migrations/sqlite/0002_cases_assignee_status.sql"),
     include_str!("../../../migrations/sqlite/0003_login_failures_and_leases.sql"),
+    include_str!("../../../migrations/sqlite/0004_mail.sql"),
+    include_str!("../../../migrations/sqlite/0005_inbound_mail.sql"),
+    include_str!("../../../migrations/sqlite/0006_password_tokens.sql"),
 ];
 
 /// The newest schema version this program knows.
@@ -554,12 +559,13 @@ impl Store for SqliteStore {
         self.read(move |c| kb::live(c, locale.as_deref())).await
     }
 
-    async fn create_case(
+    async fn create_case_mailing(
         &self,
         case: CaseInsert,
         idempotency: Option<IdempotencyKey>,
+        mail: Option<MailPlan>,
     ) -> StoreResult<(CaseRecord, bool)> {
-        self.write(move |c| cases::create(c, &case, idempotency.as_ref()))
+        self.write(move |c| cases::create(c, &case, idempotency.as_ref(), mail.as_ref()))
             .await
     }
 
@@ -575,13 +581,14 @@ impl Store for SqliteStore {
         self.read(move |c| cases::queue(c, limit)).await
     }
 
-    async fn update_case(
+    async fn update_case_mailing(
         &self,
         number: i64,
         scope: Scope,
         change: CaseUpdate,
+        mail: Option<MailPlan>,
     ) -> StoreResult<CaseRecord> {
-        self.write(move |c| cases::update(c, number, scope, &change))
+        self.write(move |c| cases::update(c, number, scope, &change, mail.as_ref()))
             .await
     }
 
@@ -605,12 +612,13 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn add_comment(
+    async fn add_comment_mailing(
         &self,
         comment: CommentInsert,
         idempotency: Option<IdempotencyKey>,
+        mail: Option<MailPlan>,
     ) -> StoreResult<(Comment, bool)> {
-        self.write(move |c| comments::create(c, &comment, idempotency.as_ref()))
+        self.write(move |c| comments::create(c, &comment, idempotency.as_ref(), mail.as_ref()))
             .await
     }
 
@@ -655,8 +663,13 @@ impl Store for SqliteStore {
         self.read(move |c| attachments::get(c, &id, scope)).await
     }
 
-    async fn create_callback(&self, callback: CallbackInsert) -> StoreResult<Callback> {
-        self.write(move |c| callbacks::insert(c, &callback)).await
+    async fn create_callback_mailing(
+        &self,
+        callback: CallbackInsert,
+        mail: Option<MailPlan>,
+    ) -> StoreResult<Callback> {
+        self.write(move |c| callbacks::insert(c, &callback, mail.as_ref()))
+            .await
     }
 
     async fn callbacks(&self, case_number: i64, scope: Scope) -> StoreResult<Vec<Callback>> {
@@ -665,6 +678,123 @@ impl Store for SqliteStore {
             callbacks::of_case(c, case_number)
         })
         .await
+    }
+
+    async fn meta_set_if_absent(&self, key: &str, value: &str) -> StoreResult<String> {
+        let (key, value) = (key.to_string(), value.to_string());
+        self.write(move |c| mail::set_if_absent(c, &key, &value))
+            .await
+    }
+
+    async fn mail_accounts(&self, org_id: i64) -> StoreResult<Vec<MailAccount>> {
+        self.read(move |c| mail::accounts(c, org_id)).await
+    }
+
+    async fn mail_settings(&self, user_id: i64) -> StoreResult<MailSettings> {
+        self.read(move |c| mail::settings(c, user_id)).await
+    }
+
+    async fn set_mail_settings(
+        &self,
+        user_id: i64,
+        locale: Option<String>,
+        mail: Option<MailPreference>,
+        time_zone: Option<String>,
+    ) -> StoreResult<MailSettings> {
+        self.write(move |c| {
+            mail::set_settings(c, user_id, locale.as_deref(), mail, time_zone.as_deref())
+        })
+        .await
+    }
+
+    async fn due_mail(&self, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec<MailRow>> {
+        self.read(move |c| mail::due(c, now, limit)).await
+    }
+
+    async fn mark_mail(&self, id: i64, outcome: MailOutcome) -> StoreResult<()> {
+        self.write(move |c| mail::mark(c, id, &outcome)).await
+    }
+
+    async fn mail_counts(&self) -> StoreResult<MailCounts> {
+        self.read(mail::counts).await
+    }
+
+    async fn claim_inbound(
+        &self,
+        message_id: &str,
+        at: DateTime<Utc>,
+        stale_before: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let message_id = message_id.to_owned();
+        self.write(move |c| mail::claim_inbound(c, &message_id, at, stale_before))
+            .await
+    }
+
+    async fn finish_inbound(&self, message_id: &str, outcome: &str) -> StoreResult<()> {
+        let (message_id, outcome) = (message_id.to_owned(), outcome.to_owned());
+        self.write(move |c| mail::finish_inbound(c, &message_id, &outcome))
+            .await
+    }
+
+    async fn release_inbound(&self, message_id: &str) -> StoreResult<()> {
+        let message_id = message_id.to_owned();
+        self.write(move |c| mail::release_inbound(c, &message_id))
+            .await
+    }
+
+    async fn queue_answer(
+        &self,
+        mail: QueuedMail,
+        at: DateTime<Utc>,
+        last_before: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        self.write(move |c| mail::queue_answer(c, &mail, at, last_before))
+            .await
+    }
+
+    async fn prune_mail_records(&self, before: DateTime<Utc>) -> StoreResult<Pruned> {
+        self.write(move |c| mail::prune(c, before)).await
+    }
+
+    async fn invite_account(
+        &self,
+        account: NewAccount,
+        token: PasswordToken,
+        mail: AccountMail,
+    ) -> StoreResult<i64> {
+        self.write(move |c| passwords::invite(c, &account, &token, &mail))
+            .await
+    }
+
+    async fn request_password_reset(
+        &self,
+        email: &str,
+        token: PasswordToken,
+        mail: AccountMail,
+        not_since: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let email = email.to_owned();
+        self.write(move |c| passwords::request_reset(c, &email, &token, &mail, not_since))
+            .await
+    }
+
+    async fn password_token_account(
+        &self,
+        hash: Vec<u8>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<MailAccount>> {
+        self.read(move |c| passwords::token_account(c, &hash, now))
+            .await
+    }
+
+    async fn spend_password_token(
+        &self,
+        hash: Vec<u8>,
+        password_hash: String,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<i64>> {
+        self.write(move |c| passwords::spend(c, &hash, &password_hash, now))
+            .await
     }
 
     async fn seed_demo_once(&self, seed: DemoSeed) -> StoreResult<Option<i64>> {
