@@ -9,6 +9,7 @@ packages=(
   webkit2gtk-driver xvfb xauth dbus-x11 gnome-keyring libsecret-1-dev libsecret-tools
   fonts-noto-cjk sqlite3
   libglib2.0-bin  # gdbus: the end-to-end tests read the tray menu over D-Bus
+  lintian         # make package: the .deb must pass lintian without errors
   postgresql      # the server tests start their own PostgreSQL clusters (initdb, pg_ctl)
   systemd         # systemd-analyze: the tests verify deploy/casewatch-server.service
 )
@@ -38,6 +39,14 @@ else
   echo "install-deps: tauri-driver present"
 fi
 
+# The Tauri bundler (make package, make icons) and the updater's key tool (cargo tauri signer).
+if ! command -v cargo-tauri >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/cargo-tauri" ]; then
+  echo "install-deps: installing tauri-cli 2 (cargo install --locked)"
+  cargo install tauri-cli --version '^2' --locked --quiet
+else
+  echo "install-deps: tauri-cli present"
+fi
+
 # TypeScript, pinned in package-lock.json: a development tool that type-checks ui/ (make tsc).
 # Nothing from node_modules ships in the app.
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -54,7 +63,8 @@ else
 fi
 
 # Python test tools, pinned in scripts/requirements-test.txt (schemathesis, the fuzzer that holds
-# the server to its OpenAPI description), in a project virtualenv .venv/ (gitignored) so that the
+# the server to its OpenAPI description; aiosmtpd, the SMTP server the mail tests send to), in a
+# project virtualenv .venv/ (gitignored) so that the
 # system's Python is left alone. Debian's python3 needs python3-venv for `python3 -m venv`.
 requirements="$root/scripts/requirements-test.txt"
 venv="$root/.venv"

@@ -17,6 +17,7 @@
 /** @typedef {import('./types/contract').CasePatch} CasePatch */
 /** @typedef {import('./types/contract').Window} Window */
 /** @typedef {import('./types/contract').NewContact} NewContact */
+/** @typedef {import('./types/contract').MailPreference} MailPreference */
 /** @typedef {import('./types/contract').WizardDraft} WizardDraft */
 /** @typedef {import('./types/contract').Settings} Settings */
 /** @typedef {import('./types/contract').SlaRequest} SlaRequest */
@@ -99,6 +100,8 @@ export const demoStart = (email) => invoke('demo_start', { email });
 export const logout = () => invoke('logout');
 
 export const casesList = (include_closed = false) => invoke('cases_list', { include_closed });
+/** The cached case list at once (no portal round trip): the home screen's first paint. */
+export const casesCached = (include_closed = false) => invoke('cases_cached', { include_closed });
 /** @param {number} number */
 export const caseGet = (number) => invoke('case_get', { number });
 /**
@@ -189,10 +192,73 @@ export const contactsList = () => invoke('contacts_list');
 export const contactAdd = (contact) => invoke('contact_add', { contact });
 /** @param {number} id */
 export const contactRemove = (id) => invoke('contact_remove', { id });
+/** @param {MailPreference} mail which case mail the account receives from the portal */
+export const mailPreferenceSet = (mail) => invoke('mail_preference_set', { mail });
+/**
+ * @param {string} portal_url
+ * @param {string} email
+ */
+export const passwordResetRequest = (portal_url, email) => invoke('password_reset_request', { portal_url, email });
 
 export const settingsGet = () => invoke('settings_get');
 /** @param {Settings} settings */
 export const settingsSet = (settings) => invoke('settings_set', { settings });
+/** The language, whether a tray icon is shown, the log folder: local, answered at once. */
+export const appSettings = () => invoke('app_settings');
+/** @param {string} language `en` or `zh-CN`: the window, the tray and notifications follow it. */
+export const setLanguageCommand = (language) => invoke('set_language', { language });
+export const logsOpen = () => invoke('logs_open');
+export const appQuit = () => invoke('app_quit');
+export const windowHide = () => invoke('window_hide');
+/** @param {string} title */
+export const windowTitle = (title) => invoke('window_title', { title });
+
+// --- D2: quiet alerts, start at login, screens opened from outside (links, notifications) ---
+/** @typedef {import('./types/contract').Quiet} Quiet */
+/** @typedef {import('./types/contract').OpenTarget} OpenTarget */
+export const quietGet = () => invoke('quiet_get');
+/** @param {Quiet} quiet */
+export const quietSet = (quiet) => invoke('quiet_set', { quiet });
+/** @param {number} number @param {boolean} muted */
+export const caseMute = (number, muted) => invoke('case_mute', { number, muted });
+export const autostartGet = () => invoke('autostart_get');
+/** @param {boolean} enabled */
+export const autostartSet = (enabled) => invoke('autostart_set', { enabled });
+export const openPending = () => invoke('open_pending');
+
+// --- D1: app updates (Settings, "Check for updates") ---
+export const updateCheck = () => invoke('update_check');
+export const updateInstall = () => invoke('update_install');
+
+/**
+ * Calls `callback` when a casewatch:// link or a notification click asks for a screen.
+ * @param {() => void} callback
+ * @returns {() => void} stops listening
+ */
+export function onOpenScreen(callback) {
+  const events = tauri()?.event;
+  if (!events || typeof events.listen !== 'function') return () => {};
+  const pending = events.listen('casewatch://open', () => callback());
+  return () => {
+    pending.then((stop) => stop(), () => {});
+  };
+}
+// --- end D2 ---
+
+/**
+ * Calls `callback` when the user closes the window and no tray icon could bring it back (the
+ * Rust side then waits for `appQuit` or `windowHide`). Returns a function that stops listening.
+ * @param {() => void} callback
+ * @returns {() => void}
+ */
+export function onCloseRequested(callback) {
+  const events = tauri()?.event;
+  if (!events || typeof events.listen !== 'function') return () => {};
+  const pending = events.listen('casewatch://close-requested', () => callback());
+  return () => {
+    pending.then((unlisten) => unlisten()).catch(() => {});
+  };
+}
 
 /**
  * Calls `callback` whenever the Rust side's background refresh finds that cases or their

@@ -15,6 +15,10 @@
 //
 // Loading: the files are fetched (no build step) by `loadStrings()`, which `main.js` awaits
 // before the first render; node tests hand in a reader that uses `fs` instead.
+//
+// Which language: the Rust side keeps the one choice (the tray and the notifications speak it
+// too); `main.js` reads it before the first render and stores every switch there. This module
+// only holds the active code; until told, it guesses from the browser's language.
 
 /** @typedef {Record<string, string>} Catalogue */
 /** @typedef {Record<string, string | number>} Params */
@@ -32,7 +36,6 @@ export const LANGUAGES = [
  */
 export const STRINGS = Object.fromEntries(LANGUAGES.map((l) => [l.code, {}]));
 
-const STORAGE_KEY = 'casewatch.language';
 const EVENT = 'cw-language-change';
 
 /**
@@ -59,13 +62,6 @@ export async function loadStrings(read = fetchCatalogue) {
 
 /** @returns {string} */
 function initialLanguage() {
-  let stored = null;
-  try {
-    stored = globalThis.localStorage ? globalThis.localStorage.getItem(STORAGE_KEY) : null;
-  } catch {
-    // Storage can be unavailable; fall back to the system language.
-  }
-  if (stored && STRINGS[stored]) return stored;
   const system = (typeof navigator !== 'undefined' && navigator.language ? navigator.language : 'en').toLowerCase();
   return system.startsWith('zh') ? 'zh-CN' : 'en';
 }
@@ -135,17 +131,13 @@ export function tIn(code, key, params = {}) {
 }
 
 /**
- * Switches the language, remembers it, and tells every component to re-render.
+ * Switches the language and tells every component to re-render (`main.js` stores the choice
+ * on the Rust side).
  * @param {string} code
  */
 export function setLanguage(code) {
   if (!STRINGS[code] || code === current) return;
   current = code;
-  try {
-    window.localStorage.setItem(STORAGE_KEY, code);
-  } catch {
-    // Not remembering the choice is acceptable.
-  }
   document.documentElement.lang = code;
   window.dispatchEvent(new CustomEvent(EVENT, { detail: { language: code } }));
 }

@@ -2,14 +2,23 @@
 // Entry point of the Casewatch UI: applies the chosen language, asks the Rust side whether a
 // session exists, and routes between the screens (hash routes, one web component each).
 //
+// The language is the Rust side's (`app_settings`, read before the first render, so the window
+// never flashes another language); a switch in the window is stored there at once
+// (`set_language`), and the tray and the notifications follow it. On every screen change the
+// window title names the screen and the keyboard focus moves to the screen's heading, so a
+// screen reader announces where the user is and Tab starts from the top of the new screen.
+//
 // Routes: #/welcome (first run), #/home, #/kb, #/new-case, #/case/<number>, #/contacts (key
 // contact only), #/settings, #/calculator (always reachable, signed in or not). Screens that
 // need a session send a signed-out user to #/welcome.
 
-import { language, loadStrings, onLanguageChange, t, translateTree } from './i18n.js';
+import { askAutostartOnce } from './autostart-ask.js';
+import { startOpenScreen } from './open-screen.js';
+import { language, loadStrings, onLanguageChange, setLanguage, t, translateTree } from './i18n.js';
 import { ROUTES, allowed, parseRoute, resolveRoute } from './lib/router.js';
 import { externalTarget } from './lib/links.js';
-import { linkOpen } from './api.js';
+import { appQuit, appSettings, linkOpen, onCloseRequested, setLanguageCommand, windowHide, windowTitle } from './api.js';
+import { h } from './dom.js';
 import { loadFormRules } from './form-rules.js';
 import { onConnectivityChange, onSessionChange, refreshSession, session } from './state.js';
 import './components/language-switch.js';
@@ -57,7 +66,9 @@ function route() {
     main.replaceChildren(el);
     main.dataset.route = name;
     window.scrollTo(0, 0);
+    focusHeading(el);
   }
+  setTitle(screenTitle(name));
   // One language control on screen at a time (its data-testid is unique): the settings
   // screen has its own.
   if (name === 'settings') headerSwitch.remove();
@@ -77,20 +88,118 @@ function renderChrome(current = parseRoute(window.location.hash).name) {
   shellPart(header, '[data-testid="offline-badge"]').hidden = !(s.signed_in && s.offline);
 }
 
+/**
+ * The window title for a screen: "Settings — Casewatch".
+ * @param {string | null} name the route
+ * @returns {string}
+ */
+function screenTitle(name) {
+  const route = name ? ROUTES[name] : null;
+  return route ? `${t(route.title)} — ${t('app.title')}` : t('app.title');
+}
+
+/** @type {(() => void) | null} stops following the screen on screen */
+let stopHeadingFocus = null;
+
+/**
+ * Moves the keyboard focus to the screen's first heading once it is drawn, and keeps it there
+ * while the screen redraws itself (its first answers arrive), until the user moves the focus.
+ * @param {HTMLElement} screen
+ */
+function focusHeading(screen) {
+  if (stopHeadingFocus) stopHeadingFocus();
+  let userMoved = false;
+  const tryFocus = () => {
+    const heading = screen.querySelector('h1');
+    if (userMoved || !(heading instanceof HTMLElement) || !screen.isConnected) return;
+    // Focus the user already put inside the new screen stays; focus left on the navigation link
+    // that opened it (WebKit focuses a clicked link) moves on to the heading.
+    const active = document.activeElement;
+    if (active === heading || (active && screen.contains(active))) return;
+    // Focusable by script only: the heading is no stop on the Tab path.
+    if (!heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');
+    heading.focus({ preventScroll: true });
+  };
+  const onFocus = (/** @type {FocusEvent} */ event) => {
+    if (!(event.target instanceof HTMLElement) || event.target.tagName !== 'H1') userMoved = true;
+  };
+  const watch = new MutationObserver(tryFocus);
+  watch.observe(screen, { childList: true, subtree: true });
+  document.addEventListener('focusin', onFocus);
+  stopHeadingFocus = () => {
+    watch.disconnect();
+    document.removeEventListener('focusin', onFocus);
+  };
+  tryFocus();
+}
+
+/** Without a tray icon, closing the window asks: quit (alerts stop) or keep the alerts running. */
+function askOnClose() {
+  if (document.querySelector('[data-testid="close-ask"]')) return;
+  const close = () => dialog.remove();
+  const dialog = h(
+    'div',
+    { class: 'close-ask', role: 'alertdialog', 'aria-modal': 'true', 'aria-labelledby': 'close-ask-title', dataset: { testid: 'close-ask' } },
+    h(
+      'div',
+      { class: 'card stack close-ask__box' },
+      h('h2', { id: 'close-ask-title', text: t('close.title') }),
+      h('p', { text: t('close.body') }),
+      h(
+        'div',
+        { class: 'actions' },
+        h('button', { type: 'button', class: 'btn btn--primary', dataset: { testid: 'close-keep' }, text: t('close.keep'), onclick: () => { close(); windowHide().catch((e) => console.warn('not hidden', e)); } }),
+        h('button', { type: 'button', class: 'btn btn--danger', dataset: { testid: 'close-quit' }, text: t('close.quit'), onclick: () => appQuit().catch((e) => console.warn('not quit', e)) }),
+        h('button', { type: 'button', class: 'btn btn--ghost', dataset: { testid: 'close-cancel' }, text: t('common.cancel'), onclick: close }),
+      ),
+    ),
+  );
+  dialog.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') close();
+  });
+  document.body.append(dialog);
+  const first = dialog.querySelector('button');
+  if (first) first.focus();
+}
+
+/**
+ * The page's and the native window's title (the Rust side sets the latter).
+ * @param {string} title
+ */
+function setTitle(title) {
+  if (document.title === title) return;
+  document.title = title;
+  windowTitle(title).catch(() => {});
+}
+
 function applyLanguage() {
   document.documentElement.lang = language();
+  setTitle(screenTitle(shown ? shown.split('/')[0] : null));
   translateTree(header);
   shellPart(header, '.app-nav').setAttribute('aria-label', t('nav.label'));
   renderChrome();
 }
 
 // The catalogue must be in before anything is drawn; if it cannot be read, the keys show.
-await loadStrings().catch((error) => console.error('strings not loaded', error));
+// The language is the Rust side's choice (local, answered at once).
+const [, stored] = await Promise.all([
+  loadStrings().catch((error) => console.error('strings not loaded', error)),
+  appSettings().catch((error) => {
+    console.warn('no stored language', error);
+    return null;
+  }),
+]);
+if (stored) setLanguage(stored.language);
 applyLanguage();
-onLanguageChange(applyLanguage);
+onLanguageChange(() => {
+  applyLanguage();
+  setLanguageCommand(language()).catch((error) => console.warn('language not stored', error));
+});
+onCloseRequested(askOnClose);
 onSessionChange(() => {
   shown = shown && shown.startsWith('calculator') ? shown : null;
   route();
+  if (session().signed_in) askAutostartOnce(main);
 });
 onConnectivityChange(() => renderChrome());
 window.addEventListener('hashchange', route);
@@ -112,4 +221,7 @@ Promise.all([refreshSession(), loadFormRules().catch((error) => console.warn('fo
   started = true;
   document.body.dataset.ready = 'true';
   route();
+  // D2: casewatch:// links and notification clicks; the start-at-login question.
+  startOpenScreen();
+  if (session().signed_in) askAutostartOnce(main);
 });

@@ -30,6 +30,16 @@ export function setSession(status) {
 }
 
 /**
+ * Records the account's new preferences (as `PATCH /me` answered) without telling the screens:
+ * a session change re-routes and rebuilds the shown screen, which would throw away the
+ * "saved" line of the Settings section that just changed them. No other screen shows them.
+ * @param {import('./types/contract').Preferences} preferences
+ */
+export function updatePreferences(preferences) {
+  if (current.me) current = { ...current, me: { ...current.me, preferences } };
+}
+
+/**
  * Asks the Rust side for the session; on failure the app is signed out (and says why).
  * @returns {Promise<{ ok: true } | { ok: false, error: any }>}
  */

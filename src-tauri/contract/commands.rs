@@ -38,6 +38,8 @@ casewatch_commands! {
 
     /// The cases, their deadlines now, and the new cases still in the outbox.
     cases_list(include_closed: bool) -> desk::thread::CaseList;
+    /// The cached cases at once, without asking the portal (the home screen's first paint).
+    cases_cached(include_closed: bool) -> desk::thread::CaseList;
     /// One case with its thread (comments rendered to sanitised HTML) and attachments.
     case_get(number: i64) -> app::commands::cases::CaseView;
     /// Replies on a case through the outbox (queued while offline), with staged attachments.
@@ -90,6 +92,10 @@ casewatch_commands! {
     contact_add(contact: api::NewContact) -> api::ContactCreated;
     /// Removes a support contact (key contact only).
     contact_remove(id: i64) -> ();
+    /// Which case mail the signed-in account receives from the portal: all, mine or none.
+    mail_preference_set(mail: api::MailPreference) -> api::Preferences;
+    /// Asks a portal to mail a set-password link to an address (the same answer whether or not it has an account).
+    password_reset_request(portal_url: String, email: String) -> ();
 
     /// Opens an http(s) or mailto link in the desktop's browser.
     link_open(url: String) -> ();
@@ -97,4 +103,33 @@ casewatch_commands! {
     settings_get() -> app::commands::settings::Settings;
     /// Stores the app's settings and answers them as stored.
     settings_set(settings: app::commands::settings::Settings) -> app::commands::settings::Settings;
+    /// The app's language, whether a tray icon is shown, and the log folder (local only, at once).
+    app_settings() -> app::settings::AppSettingsView;
+    /// Switches the one language of window, tray menu and notifications, and stores it.
+    set_language(language: String) -> app::settings::AppSettingsView;
+    /// Opens the folder of the app's log files in the desktop's file manager.
+    logs_open() -> ();
+    /// Quits the app: the window closes and the deadline alerts stop.
+    app_quit() -> ();
+    /// Hides the window and keeps the deadline alerts running.
+    window_hide() -> ();
+    /// Sets the native window's title (it follows the screen shown).
+    window_title(title: String) -> ();
+    /// "Do not disturb until …" and the muted cases (severity-1 deadlines come regardless).
+    quiet_get() -> desk::alerts::Quiet;
+    /// Replaces the quiet settings and answers them as stored.
+    quiet_set(quiet: desk::alerts::Quiet) -> desk::alerts::Quiet;
+    /// Mutes or unmutes one case's alerts.
+    case_mute(number: i64, muted: bool) -> desk::alerts::Quiet;
+    /// Whether the app starts at login (hidden in the tray), and whether the user was asked.
+    autostart_get() -> app::commands::autostart::AutostartStatus;
+    /// Turns start at login on or off (the one-time question counts as answered).
+    autostart_set(enabled: bool) -> app::commands::autostart::AutostartStatus;
+    /// The screen a casewatch:// link or a notification click asked for before the UI listened, once.
+    open_pending() -> Option<app::links::OpenTarget>;
+
+    /// The running version and whether the signed-in portal offers a newer one (Settings, "Check for updates").
+    update_check() -> app::updates::UpdateCheck;
+    /// Downloads the newer version, verifies its signature with the built-in key and installs it (polkit asks for an administrator).
+    update_install() -> app::updates::UpdateInstalled;
 }

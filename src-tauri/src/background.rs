@@ -4,9 +4,8 @@
 //! native notification for each alert, the near-deadline count in the tray, and the event
 //! [`CASES_CHANGED`] when the cached cases changed.
 //!
-//! Notifications go through tauri-plugin-notification (D-Bus `org.freedesktop.Notifications`
-//! on Linux). Its `show()` reports success even when no notification server listens, so the
-//! end-to-end tests watch the session bus instead of trusting the return value.
+//! Notifications go through [`crate::notify`] (D-Bus `org.freedesktop.Notifications` with an
+//! "Open case" action on Linux), after the user's quiet settings (do not disturb, muted cases).
 
 use std::ops::ControlFlow;
 use std::sync::atomic::Ordering;
@@ -16,10 +15,9 @@ use casewatch_client::desk::refresh::{RefreshReport, Refresher};
 use casewatch_client::desk::Desk;
 use casewatch_client::AlertEvent;
 use tauri::{AppHandle, Emitter, Manager};
-use tauri_plugin_notification::NotificationExt;
 
 use crate::state::AppState;
-use crate::texts::notification_text;
+use crate::texts::{notification_text, notify_open};
 use crate::tray;
 
 /// The event the UI listens to: the cached cases or threads changed.
@@ -31,6 +29,7 @@ pub fn after_sign_in(app: &AppHandle, desk: Arc<Desk>) {
     if let Err(e) = desk.kb_sync_start() {
         tracing::warn!("knowledge-base sync: {e}");
     }
+    sync_account(app, desk.clone());
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         Refresher::new(Refresher::APP_INTERVAL)
@@ -38,6 +37,16 @@ pub fn after_sign_in(app: &AppHandle, desk: Arc<Desk>) {
                 show(&app, report);
                 ControlFlow::Continue(())
             })
+            .await;
+    });
+}
+
+/// Sends the app's language and the computer's zone to the signed-in account (in the
+/// background, best effort), so the portal's mail follows the app.
+pub fn sync_account(app: &AppHandle, desk: Arc<Desk>) {
+    let language = app.state::<AppState>().settings().language;
+    tauri::async_runtime::spawn(async move {
+        desk.sync_account(casewatch_api::Locale::parse(&language))
             .await;
     });
 }
@@ -61,8 +70,12 @@ fn show(app: &AppHandle, report: &RefreshReport) {
     let state = app.state::<AppState>();
     let settings = state.settings();
     if settings.notifications {
+        let now = chrono::Utc::now();
         for event in &report.alerts {
-            notify(app, event, &settings.language);
+            // Do not disturb and muted cases (severity 1 comes regardless: desk::alerts::Quiet).
+            if let Some(event) = settings.quiet.filter(event, now) {
+                notify(app, &event, &settings.language);
+            }
         }
     }
     state
@@ -74,10 +87,22 @@ fn show(app: &AppHandle, report: &RefreshReport) {
     }
 }
 
+/// Sends the notification for `event`; a click on it opens its case (`crate::notify`).
 fn notify(app: &AppHandle, event: &AlertEvent, language: &str) {
     let (title, body) = notification_text(event, language);
-    tracing::info!(%title, "notification");
-    if let Err(e) = app.notification().builder().title(title).body(body).show() {
-        tracing::warn!("notification: {e}");
-    }
+    let case_number = match event {
+        AlertEvent::Deadline { case_number, .. } | AlertEvent::Reply { case_number, .. } => {
+            Some(*case_number)
+        }
+        // A group opens its most urgent case.
+        AlertEvent::Missed { cases, .. } => cases.first().map(|c| c.case_number),
+    };
+    let note = crate::notify::Note {
+        title,
+        body,
+        case_number,
+        open_label: notify_open(language),
+    };
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move { crate::notify::show(&app, note).await });
 }

@@ -6,23 +6,32 @@
 //! Markdown from other people is sanitised before it reaches the webview ([`html`]), the
 //! desk's refresher runs in the background and its alerts become native notifications
 //! ([`background`]), the demo portal is embedded when the `demo` feature is on ([`demo`]),
-//! and a tray icon keeps the app reachable while its window is hidden ([`tray`]). The UI is
-//! the static `ui/` folder embedded in the binary at build time.
+//! a tray icon keeps the app reachable while its window is hidden ([`tray`]), the one language
+//! of window, tray and notifications is kept on this side ([`settings`]), the window behaves as
+//! a desktop window should ([`window`]: geometry, Quit, closing) and the app logs to rotated
+//! files ([`logging`]). The UI is the static `ui/` folder embedded in the binary at build time.
 
+pub mod autostart;
 pub mod background;
 pub mod commands;
 pub mod demo;
 pub mod error;
 pub mod html;
+pub mod links;
+pub mod logging;
+pub mod notify;
+pub mod settings;
 pub mod state;
 pub mod texts;
 pub mod tray;
+pub mod updates;
+pub mod window;
 
 use std::sync::Arc;
 
 use casewatch_client::desk::Desk;
 use casewatch_client::{Dirs, KeyringStore};
-use tauri::{Manager, WindowEvent};
+use tauri::Manager;
 
 pub use error::AppError;
 
@@ -57,28 +66,49 @@ fn navigation_guard() -> tauri::plugin::TauriPlugin<tauri::Wry> {
 ///
 /// Panics if the webview cannot be created (for example when there is no display).
 pub fn run() {
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,tantivy=warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .try_init();
-    tauri::Builder::default()
-        // First: a second launch only brings the running window forward.
-        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-            tray::show_main(app);
+    let builder = tauri::Builder::default();
+    #[cfg(not(target_os = "linux"))]
+    let builder = builder.plugin(autostart::plugin());
+    builder
+        // First: a second launch only brings the running window forward, at the screen of its
+        // casewatch:// link if it has one (a malformed link changes nothing).
+        .plugin(tauri_plugin_single_instance::init(|app, args, _cwd| {
+            if !links::has_link(args.iter().skip(1)) {
+                tray::show_main(app);
+            }
+            links::open_links(app, args.iter().skip(1));
         }))
+        .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .plugin(navigation_guard())
+        .manage(notify::Notifier::default())
+        .manage(links::PendingTarget::default())
         .setup(|app| {
+            logging::init(logging::log_dir(app.handle()));
             let app_data = app.path().app_data_dir()?;
             let dirs = Dirs::from_env().map_err(|e| e.to_string())?;
             let state = AppState::new(dirs, app_data, Arc::new(keyring()));
             let slot = state
                 .try_desk_slot()
                 .ok_or("the session slot is taken at start-up")?;
+            settings::first_run(&state);
             app.manage(state);
+            window::setup(app.handle());
+            // The window starts hidden (tauri.conf.json) and is shown unless this is a start at
+            // login, which stays in the tray.
+            if !autostart::launched_in_background() {
+                tray::show_main(app.handle());
+            }
+            links::open_links(app.handle(), std::env::args().skip(1));
+            #[cfg(target_os = "macos")]
+            {
+                use tauri_plugin_deep_link::DeepLinkExt;
+                let handle = app.handle().clone();
+                app.deep_link().on_open_url(move |event| {
+                    links::open_links(&handle, event.urls().iter().map(|u| u.to_string()));
+                });
+            }
             // Restore the last session off the main thread; commands wait for it on the slot.
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
@@ -103,15 +133,8 @@ pub fn run() {
             }
             Ok(())
         })
-        .on_window_event(|window, event| {
-            // Closing hides the window; the watcher keeps running. Quit is in the tray.
-            if let WindowEvent::CloseRequested { api, .. } = event {
-                if window.label() == "main" {
-                    let _ = window.hide();
-                    api.prevent_close();
-                }
-            }
-        })
+        .on_window_event(window::on_window_event)
+        .on_menu_event(window::on_menu_event)
         .invoke_handler(tauri::generate_handler![
             commands::sla_quote,
             commands::entitlements,
@@ -121,6 +144,7 @@ pub fn run() {
             commands::session::demo_start,
             commands::session::logout,
             commands::cases::cases_list,
+            commands::cases::cases_cached,
             commands::cases::case_get,
             commands::cases::case_reply,
             commands::cases::case_update,
@@ -145,9 +169,25 @@ pub fn run() {
             commands::contacts::contacts_list,
             commands::contacts::contact_add,
             commands::contacts::contact_remove,
+            commands::account::mail_preference_set,
+            commands::account::password_reset_request,
             commands::links::link_open,
             commands::settings::settings_get,
             commands::settings::settings_set,
+            commands::notify::quiet_get,
+            commands::notify::quiet_set,
+            commands::notify::case_mute,
+            commands::autostart::autostart_get,
+            commands::autostart::autostart_set,
+            commands::open_screen::open_pending,
+            settings::app_settings,
+            settings::set_language,
+            logging::logs_open,
+            window::app_quit,
+            window::window_hide,
+            window::window_title,
+            commands::updates::update_check,
+            commands::updates::update_install,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Casewatch app");

@@ -28,6 +28,11 @@ pub struct AppSettings {
     pub notifications: bool,
     /// The portal of the last (non-demo) sign-in, offered again on the sign-in screen.
     pub portal_url: Option<String>,
+    /// "Do not disturb until …" and muted cases (`commands::notify`).
+    pub quiet: casewatch_client::desk::alerts::Quiet,
+    /// The question "keep deadline alerts running after a restart?" was answered (asked once,
+    /// after the first sign-in: `commands::autostart`).
+    pub autostart_asked: bool,
 }
 
 impl Default for AppSettings {
@@ -36,6 +41,8 @@ impl Default for AppSettings {
             language: "en".into(),
             notifications: true,
             portal_url: None,
+            quiet: Default::default(),
+            autostart_asked: false,
         }
     }
 }

@@ -1,5 +1,5 @@
-//! The texts the app shows outside its window — the tray menu and tooltip, and native
-//! notifications — taken from the UI's strings catalogue (`ui/i18n/<language>.json`), so that
+//! The texts the app shows outside its web page — the tray menu and tooltip, the window menu
+//! and native notifications — taken from the UI's strings catalogue (`ui/i18n/<language>.json`), so that
 //! everything a user reads is translated in one place.
 //!
 //! The Rust side owns the keys under `native.`; they follow the UI's conventions: `{name}`
@@ -34,7 +34,7 @@ static CATALOGUES: LazyLock<HashMap<&'static str, Catalogue>> = LazyLock::new(||
 /// Every `native.*` key this module asks for (the test checks each against both catalogues,
 /// and that the catalogues hold no `native.*` key outside this list).
 #[cfg(test)]
-const KEYS: [&str; 8] = [
+const KEYS: [&str; 12] = [
     "native.tray.none",
     "native.tray.count",
     "native.tray.open",
@@ -43,6 +43,10 @@ const KEYS: [&str; 8] = [
     "native.notify.due",
     "native.notify.overdue",
     "native.notify.reply",
+    "native.menu.file",
+    "native.menu.logs",
+    "native.notify.missed",
+    "native.notify.open",
 ];
 
 fn lookup<'a>(table: &'a Catalogue, key: &str, params: &[(&str, &dyn Display)]) -> Option<&'a str> {
@@ -116,6 +120,11 @@ pub fn tray_open(language: &str) -> String {
     text(language, "native.tray.open", &[])
 }
 
+/// The label of a notification's "Open case" action.
+pub fn notify_open(language: &str) -> String {
+    text(language, "native.notify.open", &[])
+}
+
 /// The tray menu's item that quits the app.
 pub fn tray_quit(language: &str) -> String {
     text(language, "native.tray.quit", &[])
@@ -152,6 +161,14 @@ pub fn notification_text(event: &AlertEvent, language: &str) -> (String, String)
                 ],
             );
             (title, subject.clone())
+        }
+        AlertEvent::Missed { cases, .. } => {
+            let title = text(language, "native.notify.missed", &[("n", &cases.len())]);
+            let body: Vec<String> = cases
+                .iter()
+                .map(|c| format!("#{} {}", c.case_number, c.subject))
+                .collect();
+            (title, body.join("\n"))
         }
         AlertEvent::Reply {
             case_number,

@@ -6,6 +6,7 @@ use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
 use tauri::{AppHandle, Manager, Wry};
 
+use crate::state::AppState;
 use crate::texts::{tray_count, tray_open, tray_quit, tray_tooltip};
 
 const TRAY_ID: &str = "main";
@@ -18,19 +19,21 @@ pub struct TrayItems {
 }
 
 /// Creates the tray icon and its menu.
+/// Its texts are in the settings' language from the start.
 pub fn create(app: &AppHandle) -> tauri::Result<()> {
-    let count = MenuItem::with_id(app, "count", tray_count(0, "en"), false, None::<&str>)?;
-    let open = MenuItem::with_id(app, "open", tray_open("en"), true, None::<&str>)?;
-    let quit = MenuItem::with_id(app, "quit", tray_quit("en"), true, None::<&str>)?;
+    let language = app.state::<AppState>().settings().language;
+    let count = MenuItem::with_id(app, "count", tray_count(0, &language), false, None::<&str>)?;
+    let open = MenuItem::with_id(app, "open", tray_open(&language), true, None::<&str>)?;
+    let quit = MenuItem::with_id(app, "quit", tray_quit(&language), true, None::<&str>)?;
     let separator = PredefinedMenuItem::separator(app)?;
     let menu = Menu::with_items(app, &[&count, &separator, &open, &quit])?;
     let mut builder = TrayIconBuilder::with_id(TRAY_ID)
-        .tooltip("Casewatch")
+        .tooltip(tray_tooltip(&tray_count(0, &language), &language))
         .menu(&menu)
         .show_menu_on_left_click(false)
         .on_menu_event(|app, event| match event.id().as_ref() {
             "open" => show_main(app),
-            "quit" => app.exit(0),
+            "quit" => crate::window::quit(app),
             _ => {}
         })
         .on_tray_icon_event(|tray, event| {

@@ -134,6 +134,9 @@ impl TypeVisitor for Collector {
                 .push((std::any::type_name::<T>(), text));
         }
         T::visit_dependencies(self);
+        // A wrapper's own type argument (`Option<OpenTarget>` as a result) is one of its
+        // generics, not one of its dependencies: without this it would never be declared.
+        T::visit_generics(self);
     }
 }
 

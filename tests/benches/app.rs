@@ -1,7 +1,14 @@
-//! App benchmark (issue 5): time from process start to the case list, and resident memory of all
-//! the app's processes after start-up and after an idle period. A program, not a test: run it
-//! with `scripts/bench-app.sh`, which builds the app in release mode and provides the X display,
-//! the D-Bus session and an unlocked throw-away keyring.
+//! App benchmark (issues 5 and 12): time from process start to the case list, and resident memory
+//! of all the app's processes after start-up and after an idle period — for Casewatch and, as the
+//! floor no Tauri app on this machine can go under, for a bare Tauri window with an empty page
+//! (`scripts/bare-window`, the same Tauri). A program, not a test: run it with
+//! `scripts/bench-app.sh`, which builds both in release mode and provides the X display, the
+//! D-Bus session and an unlocked throw-away keyring.
+//!
+//! The bare window is measured first, the same way (started through `tauri-driver` with empty
+//! XDG directories; "first content" is its page's body), including its idle period, and is
+//! quit before Casewatch starts: PSS divides shared pages between every process mapping them,
+//! so two apps running at once would each look smaller.
 //!
 //! Method. A support centre (`casewatch-server`, demo data) runs in this process on
 //! 127.0.0.1:0 with a temporary data directory. The release app is started through
@@ -23,7 +30,8 @@
 //! (WebKitWebProcess, WebKitNetworkProcess and anything in between), a few seconds after the
 //! case list appears, and, on the last start, again after `BENCH_IDLE_SECS` of idling.
 //!
-//! Environment: `BENCH_RUNS` (default 5), `BENCH_IDLE_SECS` (default 600),
+//! Environment: `BARE_WINDOW_BINARY` (default `target/release/bare-window`; `BENCH_BARE=0`
+//! skips it), `BENCH_RUNS` (default 5), `BENCH_IDLE_SECS` (default 600),
 //! `BENCH_SETTLE_SECS` (default 3: pause between the case list appearing and the first memory
 //! sample), `CASEWATCH_APP_BINARY` (default `target/release/casewatch-app`), `BENCH_SMAPS_DIR`
 //! (if set, each process's `/proc/<pid>/smaps` after start-up is saved there).
@@ -31,7 +39,7 @@
 use std::fs::{self, File};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::os::unix::process::CommandExt as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -234,6 +242,22 @@ struct Start {
     navigation_to_list: f64,
 }
 
+/// What to start and what counts as its first content.
+struct Target {
+    binary: PathBuf,
+    /// Its name in `/proc/<pid>/comm`.
+    process: &'static str,
+    /// The CSS selector whose presence is the first content.
+    ready: &'static str,
+}
+
+/// The figures of one program: its starts, its memory after each, and after idling.
+struct Figures {
+    starts: Vec<Start>,
+    after_start: Vec<Memory>,
+    idle_sample: Option<Memory>,
+}
+
 struct Bench {
     app: PathBuf,
     driver: PathBuf,
@@ -291,8 +315,12 @@ impl Bench {
     }
 
     fn open(&self, launch: &mut Launch, client: &Client) -> Result<()> {
+        self.open_binary(launch, client, &self.app)
+    }
+
+    fn open_binary(&self, launch: &mut Launch, client: &Client, binary: &Path) -> Result<()> {
         let capabilities = json!({
-            "alwaysMatch": { "tauri:options": { "application": self.app } }
+            "alwaysMatch": { "tauri:options": { "application": binary } }
         });
         launch.session = Some(client.new_session(capabilities)?);
         Ok(())
@@ -313,36 +341,38 @@ impl Bench {
         Ok(())
     }
 
-    /// One timed start. Returns the launch (still running), the app pid and the timings.
-    fn timed_start(&self, label: &str) -> Result<(Launch, u32, Start)> {
+    /// One timed start of `target`. Returns the launch (still running), the app pid and the
+    /// timings.
+    fn timed_start_of(&self, label: &str, target: &Target) -> Result<(Launch, u32, Start)> {
         let (mut launch, client) = self.driver(label)?;
         // Pairs of (monotonic instant, seconds since boot, wall clock) taken together.
         let request_uptime = uptime()?;
         let request_wall = epoch_ms();
         let request = Instant::now();
-        self.open(&mut launch, &client)?;
+        self.open_binary(&mut launch, &client, &target.binary)?;
         let session_open = request.elapsed();
-        let app_pid = find_descendant(launch.driver_pid, "casewatch-app")
-            .ok_or_else(|| e2e_error!("no casewatch-app process under tauri-driver"))?;
+        let app_pid = find_descendant(launch.driver_pid, target.process)
+            .ok_or_else(|| e2e_error!("no {} process under tauri-driver", target.process))?;
         let app_start = start_time(app_pid)
             .ok_or_else(|| e2e_error!("cannot read the start time of {app_pid}"))?;
 
         let script = "const t = performance.timing;\
-            return { ready: !!document.querySelector('[data-testid=\"case-row\"]'),\
+            return { ready: !!document.querySelector(arguments[0]),\
                      now: Date.now(), nav: t.navigationStart,\
                      dcl: t.domContentLoadedEventEnd };";
         let deadline = request + READY_TIMEOUT;
         let page: Value = loop {
             let answer = launch
                 .session()
-                .execute(script, vec![])
+                .execute(script, vec![json!(target.ready)])
                 .unwrap_or(Value::Null);
             if answer["ready"] == true {
                 break answer;
             }
             if Instant::now() >= deadline {
                 return Err(e2e_error!(
-                    "the case list did not appear within {READY_TIMEOUT:?} (restored session?)"
+                    "{} did not appear within {READY_TIMEOUT:?} (restored session?)",
+                    target.ready
                 ));
             }
             thread::sleep(Duration::from_millis(10));
@@ -388,6 +418,122 @@ fn summary(values: &[f64]) -> (f64, f64, f64) {
     (sorted[0], median, sorted[n - 1])
 }
 
+/// Starts `target` `runs` times, sampling memory after each start and, on the last, after
+/// `idle`.
+fn measure(
+    bench: &Bench,
+    target: &Target,
+    name: &str,
+    runs: usize,
+    settle: Duration,
+    idle: Duration,
+) -> Result<Figures> {
+    let mut figures = Figures {
+        starts: Vec::new(),
+        after_start: Vec::new(),
+        idle_sample: None,
+    };
+    for i in 1..=runs {
+        let label = format!("{name}-run-{i}");
+        let (launch, app_pid, start) = bench.timed_start_of(&label, target)?;
+        eprintln!(
+            "[{label}] first content after {:.0} ms from the request, {:.0} ms from process \
+             start (process → navigation {:.0} ms, navigation → DOMContentLoaded {:.0} ms, \
+             navigation → first content {:.0} ms)",
+            start.from_request,
+            start.from_process,
+            start.to_navigation,
+            start.to_dom_loaded,
+            start.navigation_to_list
+        );
+        figures.starts.push(start);
+        thread::sleep(settle);
+        let memory = Memory::sample(app_pid);
+        eprintln!(
+            "[{label}] after start-up: RSS {:.1} MiB, PSS {:.1} MiB ({})",
+            memory.rss_mib(),
+            memory.pss_mib(),
+            memory.describe()
+        );
+        if let Ok(dir) = std::env::var("BENCH_SMAPS_DIR") {
+            memory.save_smaps(&PathBuf::from(dir), &label);
+        }
+        figures.after_start.push(memory);
+        if i == runs && !idle.is_zero() {
+            eprintln!("[{label}] idling {idle:?}");
+            thread::sleep(idle);
+            let memory = Memory::sample(app_pid);
+            eprintln!(
+                "[{label}] after {idle:?} idle: RSS {:.1} MiB, PSS {:.1} MiB ({})",
+                memory.rss_mib(),
+                memory.pss_mib(),
+                memory.describe()
+            );
+            if let Ok(dir) = std::env::var("BENCH_SMAPS_DIR") {
+                memory.save_smaps(&PathBuf::from(dir), &format!("{label}-idle"));
+            }
+            figures.idle_sample = Some(memory);
+        }
+        drop(launch);
+        // The single-instance lock of the previous app must be gone before the next start.
+        thread::sleep(Duration::from_millis(500));
+    }
+    Ok(figures)
+}
+
+/// Prints one program's figures.
+fn report(title: &str, first_content: &str, figures: &Figures, idle: Duration) {
+    let starts = &figures.starts;
+    let column = |f: fn(&Start) -> f64| summary(&starts.iter().map(f).collect::<Vec<_>>());
+    println!(
+        "\n{title}: start-up over {} starts (ms; min / median / max)",
+        starts.len()
+    );
+    for (name, f) in [
+        (
+            format!("process start → {first_content}"),
+            (|s: &Start| s.from_process) as fn(&Start) -> f64,
+        ),
+        (format!("new-session request → {first_content}"), |s| {
+            s.from_request
+        }),
+        ("process start → navigation start".to_owned(), |s| {
+            s.to_navigation
+        }),
+        ("navigation → DOMContentLoaded".to_owned(), |s| {
+            s.to_dom_loaded
+        }),
+        (format!("navigation → {first_content}"), |s| {
+            s.navigation_to_list
+        }),
+    ] {
+        let (min, median, max) = column(f);
+        println!("  {name:<40} {min:>7.0} / {median:>7.0} / {max:>7.0}");
+    }
+    let rss: Vec<f64> = figures.after_start.iter().map(Memory::rss_mib).collect();
+    let pss: Vec<f64> = figures.after_start.iter().map(Memory::pss_mib).collect();
+    let (rss_min, rss_median, rss_max) = summary(&rss);
+    let (pss_min, pss_median, pss_max) = summary(&pss);
+    println!("{title}: memory after start-up (MiB; min / median / max over the starts)");
+    println!("  sum of VmRSS {rss_min:>7.1} / {rss_median:>7.1} / {rss_max:>7.1}");
+    println!("  sum of PSS   {pss_min:>7.1} / {pss_median:>7.1} / {pss_max:>7.1}");
+    if let Some(last) = figures.after_start.last() {
+        println!("  last start: {}", last.describe());
+    }
+    if let Some(memory) = &figures.idle_sample {
+        let before = figures.after_start.last().map_or(0.0, Memory::pss_mib);
+        println!(
+            "{title}: memory after {} s idle (last start): sum of VmRSS {:.1} MiB, sum of PSS \
+             {:.1} MiB (PSS growth {:+.1} MiB)",
+            idle.as_secs(),
+            memory.rss_mib(),
+            memory.pss_mib(),
+            memory.pss_mib() - before
+        );
+        println!("  {}", memory.describe());
+    }
+}
+
 fn run() -> Result<()> {
     let runs = env_u64("BENCH_RUNS", 5).max(1) as usize;
     let idle = Duration::from_secs(env_u64("BENCH_IDLE_SECS", 600));
@@ -397,15 +543,21 @@ fn run() -> Result<()> {
             "DISPLAY is not set: run the benchmark with scripts/bench-app.sh"
         ));
     }
-    let app = match std::env::var_os("CASEWATCH_APP_BINARY") {
+    let release = |env: &str, name: &str| match std::env::var_os(env) {
         Some(path) => PathBuf::from(path),
-        None => target_dir().join("release").join("casewatch-app"),
+        None => target_dir().join("release").join(name),
     };
-    if !app.is_file() {
-        return Err(e2e_error!(
-            "{} not found: build it with `cargo build --release -p casewatch-app`",
-            app.display()
-        ));
+    let app = release("CASEWATCH_APP_BINARY", "casewatch-app");
+    let bare = (std::env::var("BENCH_BARE").as_deref() != Ok("0"))
+        .then(|| release("BARE_WINDOW_BINARY", "bare-window"));
+    for binary in std::iter::once(&app).chain(bare.as_ref()) {
+        if !binary.is_file() {
+            return Err(e2e_error!(
+                "{} not found: build it with `cargo build --release -p casewatch-app \
+                 -p casewatch-bare-window` (scripts/bench-app.sh does)",
+                binary.display()
+            ));
+        }
     }
     let xdg = tempfile::tempdir()?;
     for sub in ["data", "config", "cache"] {
@@ -422,6 +574,19 @@ fn run() -> Result<()> {
         logs,
     };
 
+    let floor = match &bare {
+        Some(binary) => {
+            let target = Target {
+                binary: fs::canonicalize(binary)?,
+                process: "bare-window",
+                ready: "body[data-testid=\"bare\"]",
+            };
+            eprintln!("bare window {}", target.binary.display());
+            Some(measure(&bench, &target, "bare", runs, settle, idle)?)
+        }
+        None => None,
+    };
+
     let runtime = tokio::runtime::Runtime::new()?;
     let server_data = tempfile::tempdir()?;
     let mut config = ServerConfig::new(([127, 0, 0, 1], 0).into(), server_data.path());
@@ -436,85 +601,39 @@ fn run() -> Result<()> {
     bench.sign_in(&portal)?;
     eprintln!("signed in once; the session is in the keyring");
 
-    let mut starts = Vec::new();
-    let mut after_start = Vec::new();
-    let mut idle_sample = None;
-    for i in 1..=runs {
-        let label = format!("run-{i}");
-        let (launch, app_pid, start) = bench.timed_start(&label)?;
-        eprintln!(
-            "[{label}] case list after {:.0} ms from the request, {:.0} ms from process start \
-             (process → navigation {:.0} ms, navigation → DOMContentLoaded {:.0} ms, \
-             navigation → case list {:.0} ms)",
-            start.from_request,
-            start.from_process,
-            start.to_navigation,
-            start.to_dom_loaded,
-            start.navigation_to_list
-        );
-        starts.push(start);
-        thread::sleep(settle);
-        let memory = Memory::sample(app_pid);
-        eprintln!(
-            "[{label}] after start-up: RSS {:.1} MiB, PSS {:.1} MiB ({})",
-            memory.rss_mib(),
-            memory.pss_mib(),
-            memory.describe()
-        );
-        if let Ok(dir) = std::env::var("BENCH_SMAPS_DIR") {
-            memory.save_smaps(&PathBuf::from(dir), &label);
-        }
-        after_start.push(memory);
-        if i == runs && !idle.is_zero() {
-            eprintln!("[{label}] idling {idle:?}");
-            thread::sleep(idle);
-            let memory = Memory::sample(app_pid);
-            eprintln!(
-                "[{label}] after {idle:?} idle: RSS {:.1} MiB, PSS {:.1} MiB ({})",
-                memory.rss_mib(),
-                memory.pss_mib(),
-                memory.describe()
-            );
-            idle_sample = Some(memory);
-        }
-        drop(launch);
-        // The single-instance lock of the previous app must be gone before the next start.
-        thread::sleep(Duration::from_millis(500));
-    }
+    let target = Target {
+        binary: bench.app.clone(),
+        process: "casewatch-app",
+        ready: "[data-testid=\"case-row\"]",
+    };
+    let casewatch = measure(&bench, &target, "casewatch", runs, settle, idle)?;
     runtime
         .block_on(server.shutdown())
         .map_err(|e| e2e_error!("the support centre does not stop: {e}"))?;
 
-    let column = |f: fn(&Start) -> f64| summary(&starts.iter().map(f).collect::<Vec<_>>());
-    println!("\nApp start-up over {runs} starts with a restored session (ms; min / median / max)");
-    for (name, f) in [
-        (
-            "process start → case list",
-            (|s: &Start| s.from_process) as fn(&Start) -> f64,
-        ),
-        ("new-session request → case list", |s| s.from_request),
-        ("process start → navigation start", |s| s.to_navigation),
-        ("navigation → DOMContentLoaded", |s| s.to_dom_loaded),
-        ("navigation → case list", |s| s.navigation_to_list),
-    ] {
-        let (min, median, max) = column(f);
-        println!("  {name:<36} {min:>7.0} / {median:>7.0} / {max:>7.0}");
+    if let Some(floor) = &floor {
+        report("Bare Tauri window (the floor)", "page", floor, idle);
     }
-    let rss: Vec<f64> = after_start.iter().map(Memory::rss_mib).collect();
-    let pss: Vec<f64> = after_start.iter().map(Memory::pss_mib).collect();
-    let (rss_min, rss_median, rss_max) = summary(&rss);
-    let (pss_min, pss_median, pss_max) = summary(&pss);
-    println!("Memory after start-up (MiB; min / median / max over the starts)");
-    println!("  sum of VmRSS {rss_min:>7.1} / {rss_median:>7.1} / {rss_max:>7.1}");
-    println!("  sum of PSS   {pss_min:>7.1} / {pss_median:>7.1} / {pss_max:>7.1}");
-    if let Some(memory) = &idle_sample {
+    report(
+        "Casewatch with a restored session",
+        "case list",
+        &casewatch,
+        idle,
+    );
+    if let Some(floor) = &floor {
+        let median = |f: &Figures| {
+            summary(
+                &f.after_start
+                    .iter()
+                    .map(Memory::pss_mib)
+                    .collect::<Vec<_>>(),
+            )
+            .1
+        };
         println!(
-            "Memory after {} s idle (last start): sum of VmRSS {:.1} MiB, sum of PSS {:.1} MiB",
-            idle.as_secs(),
-            memory.rss_mib(),
-            memory.pss_mib()
+            "\nCasewatch over the floor: {:+.1} MiB PSS (median after start-up)",
+            median(&casewatch) - median(floor)
         );
-        println!("  {}", memory.describe());
     }
     Ok(())
 }

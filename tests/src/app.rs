@@ -43,6 +43,8 @@ pub struct Options {
     time_zone: Option<String>,
     state_dir: Option<PathBuf>,
     env: Vec<(String, String)>,
+    application: Option<PathBuf>,
+    args: Vec<String>,
 }
 
 impl Options {
@@ -58,6 +60,19 @@ impl Options {
     /// same installation (profile, cache, outbox). The keyring is the test session's.
     pub fn state_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.state_dir = Some(dir.into());
+        self
+    }
+
+    /// Starts the app at `path` (for example the one a package installed in `/usr/bin`)
+    /// instead of the build under test ([`app_binary`]).
+    pub fn application(mut self, path: impl Into<PathBuf>) -> Self {
+        self.application = Some(path.into());
+        self
+    }
+
+    /// Passes `arg` on the app's command line (for example `--background`, as a start at login).
+    pub fn arg(mut self, arg: impl Into<String>) -> Self {
+        self.args.push(arg.into());
         self
     }
 
@@ -197,7 +212,10 @@ impl App {
                  in `xvfb-run -a dbus-run-session`."
             ));
         }
-        let application = app_binary()?;
+        let application = match &options.application {
+            Some(path) => path.clone(),
+            None => app_binary()?,
+        };
         let driver_path = tauri_driver()?;
         let native = native_driver()?;
         let lock = SESSION_LOCK
@@ -264,7 +282,7 @@ impl App {
         app.wait_for_driver(port, &client)?;
 
         let capabilities = json!({
-            "alwaysMatch": { "tauri:options": { "application": application } }
+            "alwaysMatch": { "tauri:options": { "application": application, "args": options.args } }
         });
         let session = client
             .new_session(capabilities)
@@ -343,6 +361,11 @@ impl App {
     /// The app's `XDG_DATA_HOME` (fresh for this launch, removed when the [`App`] is dropped).
     pub fn data_home(&self) -> PathBuf {
         self.scratch.join("data")
+    }
+
+    /// The app's `XDG_CONFIG_HOME` (where its XDG autostart entry goes).
+    pub fn config_home(&self) -> PathBuf {
+        self.scratch.join("config")
     }
 
     /// The WebDriver session.

@@ -13,9 +13,11 @@
 //! `dbus-run-session`). Without them the harness fails loudly instead of skipping.
 
 pub mod app;
+pub mod notify_server;
 pub mod portal;
 pub mod procs;
 pub mod proxy;
+pub mod steps;
 pub mod tray;
 pub mod webdriver;
 

@@ -8,7 +8,9 @@
 //! - [`Mode::DropResponses`]: relay the request to the server, but close the connection as soon
 //!   as the server starts answering, without passing a byte of the answer on: the server acts on
 //!   the request (e.g. creates the case) and the client never hears back;
-//! - [`Mode::Refuse`]: close every connection at once without contacting the server.
+//! - [`Mode::Refuse`]: close every connection at once without contacting the server;
+//! - [`Mode::Hold`]: relay requests but hold the answers back while the mode lasts, like a
+//!   portal that is very slow to answer.
 //!
 //! Plain std threads, two per connection; dropping the proxy stops accepting.
 
@@ -30,6 +32,8 @@ pub enum Mode {
     DropResponses,
     /// Close every connection without contacting the server.
     Refuse,
+    /// Relay requests; hold the answers back (passed on once the mode changes to Forward).
+    Hold,
 }
 
 impl Mode {
@@ -37,6 +41,7 @@ impl Mode {
         match value {
             1 => Mode::DropResponses,
             2 => Mode::Refuse,
+            3 => Mode::Hold,
             _ => Mode::Forward,
         }
     }
@@ -46,6 +51,7 @@ impl Mode {
             Mode::Forward => 0,
             Mode::DropResponses => 1,
             Mode::Refuse => 2,
+            Mode::Hold => 3,
         }
     }
 }
@@ -171,8 +177,11 @@ fn relay(client: TcpStream, upstream: SocketAddr, shared: &Arc<Shared>) {
             Ok(0) | Err(_) => break,
             Ok(n) => n,
         };
+        while shared.mode() == Mode::Hold && !shared.stop.load(Ordering::SeqCst) {
+            thread::sleep(Duration::from_millis(50));
+        }
         match shared.mode() {
-            Mode::Forward => {
+            Mode::Forward | Mode::Hold => {
                 if client_out.write_all(&buffer[..n]).is_err() {
                     break;
                 }

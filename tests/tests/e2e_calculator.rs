@@ -51,7 +51,11 @@ fn business_day_target_skips_the_weekend() {
     let name = "deadline-self-managed-platinum-sev3";
     scenario(name, Options::default().time_zone("Asia/Shanghai"), |app| {
         app.open_calculator()?;
-        expect_eq("window title", &app.title()?, "Casewatch")?;
+        expect_eq(
+            "window title",
+            &app.title()?,
+            "Deadline calculator — Casewatch",
+        )?;
         // The strict CSP is in force: the page may not evaluate strings as code.
         let eval = app.session().execute(
             "try { return 'allowed: ' + eval('1 + 1'); } catch (e) { return 'blocked: ' + e.name; }",

@@ -8,17 +8,10 @@ use std::time::Duration;
 
 use casewatch_tests::app::{scenario, App, Options, DEFAULT_WAIT};
 use casewatch_tests::portal::{NotificationLog, Portal, ENGINEER};
+use casewatch_tests::steps::{eval, invoke, testid, wait_for_css, PORTAL_WAIT};
 use casewatch_tests::tray;
 use casewatch_tests::{e2e_error, Result};
-use serde_json::{json, Value};
-
-/// Longer wait for work that involves the portal and the background refresh (15 s period).
-const PORTAL_WAIT: Duration = Duration::from_secs(40);
-
-/// Runs `script` (a function body) in the page and returns its result.
-fn eval(app: &App, script: &str, args: Vec<Value>) -> Result<Value> {
-    app.session().execute(script, args)
-}
+use serde_json::json;
 
 /// Runs `script` and returns its result as a string.
 fn eval_str(app: &App, script: &str) -> Result<String> {
@@ -26,36 +19,6 @@ fn eval_str(app: &App, script: &str) -> Result<String> {
         .as_str()
         .unwrap_or_default()
         .to_owned())
-}
-
-/// Calls a Tauri command the way the UI does and returns its answer.
-fn invoke(app: &App, command: &str, args: Value) -> Result<Value> {
-    let answer = app.session().execute_async(
-        "const [command, args, done] = arguments;\
-         window.__TAURI__.core.invoke(command, args).then((v) => done({ ok: v }), (e) => done({ err: e }));",
-        vec![json!(command), args],
-    )?;
-    match answer.get("ok") {
-        Some(value) => Ok(value.clone()),
-        None => Err(e2e_error!("{command} failed: {}", answer["err"])),
-    }
-}
-
-/// Waits until an element matching `selector` exists.
-fn wait_for_css(app: &App, selector: &str, timeout: Duration) -> Result<()> {
-    app.wait_for(&format!("{selector} to appear"), timeout, || {
-        let found = eval(
-            app,
-            "return !!document.querySelector(arguments[0]);",
-            vec![json!(selector)],
-        )?;
-        Ok(found.as_bool().filter(|f| *f))
-    })
-    .map(|_| ())
-}
-
-fn testid(id: &str) -> String {
-    format!("[data-testid=\"{id}\"]")
 }
 
 fn click_css(app: &App, selector: &str) -> Result<()> {

@@ -54,6 +54,7 @@ const me = {
       : { 1: { amount: 1, unit: 'hours' }, 2: { amount: 4, unit: 'hours' }, 3: { amount: 1, unit: 'business_days' }, 4: null },
     best_effort: null,
   },
+  preferences: { locale: 'en', mail: 'mine', time_zone: 'Asia/Shanghai' },
 };
 const status = () => ({ signed_in: signedIn, demo: true, portal_url: 'https://support.example.com', offline, me: signedIn ? me : null });
 
@@ -158,7 +159,10 @@ let draft = params.get('draft') === '1'
   ? { version: 1, step: 'situation', type: 'problem', subject: 'Writes rejected after upgrade', environment: 'production', product: 'Orbit Search', product_version: '8.2.1', severity: 1, situation: 'Bulk requests fail with 429 since 09:40.', impact: '', maintenance_start: '', maintenance_end: '', callbacks: [], attachments: [] }
   : null;
 /** @type {Settings} */
-let settings = { language: 'en', alert_lead_minutes: [60, 15], notifications: true, portal_url: 'https://support.example.com' };
+let settings = { language: params.get('lang') === 'zh-CN' ? 'zh-CN' : 'en', alert_lead_minutes: [60, 15], notifications: true, portal_url: 'https://support.example.com' };
+/** @type {{ until: string | null, muted_cases: number[] }} */
+let quiet = { until: null, muted_cases: [] };
+let autostart = { enabled: false, asked: false };
 let contacts = [
   { id: 7, email: 'li.wei@acme.example', name: 'Li Wei', key_contact: true, created_at: '2025-11-02T08:00:00Z' },
   { id: 9, email: 'maria.k@acme.example', name: 'Maria Kowalski', key_contact: false, created_at: '2026-01-15T10:30:00Z' },
@@ -218,6 +222,7 @@ const handlers = {
     return null;
   },
   cases_list: () => ({ cases, as_of: iso(Date.now()), offline, queued: [] }),
+  cases_cached: () => ({ cases, as_of: iso(Date.now()), offline, queued: [] }),
   case_get: ({ number }) => {
     const c = cases.find((x) => x.number === number);
     if (!c) throw { code: 'not_found', message: `no case ${number}` };
@@ -302,8 +307,14 @@ const handlers = {
   contact_add: ({ contact }) => {
     const c = { id: Date.now(), email: contact.email, name: contact.name, key_contact: false, created_at: iso(Date.now()) };
     contacts = [...contacts, c];
-    return { contact: c, initial_password: 'rT7-kq2M-xw9P-4hZd' };
+    // The mock portal sends mail, as a real one with --smtp-url does: an invitation, no password.
+    return { contact: c, initial_password: null, invitation_sent: true };
   },
+  mail_preference_set: ({ mail }) => {
+    me.preferences = { locale: 'en', time_zone: null, ...me.preferences, mail };
+    return me.preferences;
+  },
+  password_reset_request: () => null,
   contact_remove: ({ id }) => {
     contacts = contacts.filter((c) => c.id !== id);
     return null;
@@ -316,6 +327,36 @@ const handlers = {
   settings_set: ({ settings: s }) => {
     settings = s;
     return s;
+  },
+  app_settings: () => ({ language: settings.language, tray_shown: true, log_dir: '/tmp/casewatch-mock/logs' }),
+  set_language: ({ language }) => {
+    settings = { ...settings, language };
+    return { language, tray_shown: true, log_dir: '/tmp/casewatch-mock/logs' };
+  },
+  logs_open: () => null,
+  app_quit: () => null,
+  window_hide: () => null,
+  window_title: () => null,
+  quiet_get: () => quiet,
+  quiet_set: ({ quiet: q }) => {
+    quiet = q;
+    return q;
+  },
+  case_mute: ({ number, muted }) => {
+    const others = quiet.muted_cases.filter((n) => n !== number);
+    quiet = { ...quiet, muted_cases: muted ? [...others, number] : others };
+    return quiet;
+  },
+  autostart_get: () => autostart,
+  autostart_set: ({ enabled }) => {
+    autostart = { enabled, asked: true };
+    return autostart;
+  },
+  open_pending: () => null,
+  // D1: the mock portal publishes no newer version.
+  update_check: () => ({ current_version: '0.1.0', available: null }),
+  update_install: () => {
+    throw { code: 'update_none', message: 'Casewatch 0.1.0 is already the newest version the portal offers' };
   },
 };
 

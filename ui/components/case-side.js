@@ -4,6 +4,7 @@
 // offered are the core's (form rules); which of them are allowed is the core's answer to
 // `severity_choices`, asked by the view.
 
+import './case-mute.js';
 import { attachmentOpen } from '../api.js';
 import { errorBox, h } from '../dom.js';
 import { severityLabel, severityNumbers } from '../form-rules.js';
@@ -130,6 +131,8 @@ export function sidePanel(view, c) {
       actionError,
     ),
     callbackPart,
+    // D2: muting this case's alerts (./case-mute.js).
+    h('section', { class: 'card side__card' }, h('h2', { text: t('case.alerts') }), h('cw-case-mute', { number: String(c.number) })),
     h(
       'section',
       { class: 'card side__card' },

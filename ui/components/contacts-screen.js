@@ -1,6 +1,7 @@
 // @ts-check
 // <cw-contacts>: the key contact's list of the organisation's support contacts (SPEC §8):
-// register a contact (an initial password is shown once), remove one (not the key contact).
+// register a contact (the portal mails them an invitation to choose a password, or, when it
+// sends no mail, an initial password is shown once), remove one (not the key contact).
 
 import { contactAdd, contactRemove, contactsList } from '../api.js';
 import { badge, errorBox, h, loading } from '../dom.js';
@@ -153,7 +154,9 @@ class ContactsScreen extends HTMLElement {
         ? h(
             'div',
             { class: 'notice notice--info', dataset: { testid: 'contact-added' } },
-            t('contacts.added', { name: this.added.contact.name }),
+            this.added.invitation_sent
+              ? t('contacts.invited', { name: this.added.contact.name, email: this.added.contact.email })
+              : t('contacts.added', { name: this.added.contact.name }),
             this.added.initial_password
               ? [' ', t('contacts.password'), ' ', h('code', { class: 'secret', text: this.added.initial_password })]
               : null,

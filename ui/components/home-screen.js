@@ -1,8 +1,11 @@
 // @ts-check
 // <cw-home>: the organisation, what its contract includes, and its cases split into
 // "waiting on us" / "waiting on you", each open case with its initial-response countdown.
+//
+// Start-up waits for no network round trip: the cached list (`cases_cached`) is drawn first,
+// then the portal's (`cases_list`) replaces it when it answers.
 
-import { casesList, onCasesChanged, outboxDiscard, outboxSendNow } from '../api.js';
+import { casesCached, casesList, onCasesChanged, outboxDiscard, outboxSendNow } from '../api.js';
 import { badge, errorBox, h, loading, severityPill, statusPill } from '../dom.js';
 import { has, onLanguageChange, t } from '../i18n.js';
 import { formRules } from '../form-rules.js';
@@ -35,7 +38,7 @@ class HomeScreen extends HTMLElement {
   connectedCallback() {
     this.offs = [onLanguageChange(() => this.render()), onSessionChange(() => this.render())];
     this.render();
-    this.load();
+    this.loadCached().finally(() => this.load());
     this.timer = setInterval(() => this.load(), REFRESH_MS);
     this.offs.push(onCasesChanged(() => this.load()));
   }
@@ -43,6 +46,22 @@ class HomeScreen extends HTMLElement {
   disconnectedCallback() {
     clearInterval(this.timer);
     for (const off of this.offs) off();
+  }
+
+  /** The cached list, drawn before the portal answers (nothing cached: the spinner stays). */
+  async loadCached() {
+    try {
+      const cached = await casesCached(true);
+      // The portal's answer may have come first; never replace it with the older copy.
+      if (this.answer) return;
+      if (cached.cases.length || cached.queued.length) {
+        this.answer = cached;
+        if (this.isConnected) this.render();
+      }
+    } catch (error) {
+      // The portal's answer (or its error) follows anyway.
+      if (handleAuthError(error)) return;
+    }
   }
 
   async load() {

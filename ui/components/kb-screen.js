@@ -5,6 +5,7 @@
 // shows the sync state with a progress bar and an offline indicator. Hit cards and the article
 // view are ./kb-hit.js, shared with the case wizard.
 
+import { KB_OPEN_EVENT, takeKbArticle } from '../open-screen.js';
 import { kbArticle, kbSearch, kbSyncNow, kbSyncStatus } from '../api.js';
 import { badge, errorBox, h, loading } from '../dom.js';
 import { onLanguageChange, t } from '../i18n.js';
@@ -50,6 +51,14 @@ class KbScreen extends HTMLElement {
     this.build();
     this.offs = [onLanguageChange(() => this.build())];
     this.poll();
+    // D2: an article asked for by a casewatch://kb/<id> link (../open-screen.js).
+    const openAsked = () => {
+      const id = takeKbArticle();
+      if (id) this.open(/** @type {KbHit} */ (/** @type {unknown} */ ({ id })));
+    };
+    window.addEventListener(KB_OPEN_EVENT, openAsked);
+    this.offs.push(() => window.removeEventListener(KB_OPEN_EVENT, openAsked));
+    openAsked();
   }
 
   disconnectedCallback() {

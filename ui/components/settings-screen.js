@@ -1,12 +1,15 @@
 // @ts-check
 // <cw-settings>: language, deadline alert lead times, the portal and signing out.
 
-import { logout, settingsGet, settingsSet } from '../api.js';
+import { logout, logsOpen, settingsGet, settingsSet } from '../api.js';
 import { errorBox, h, loading } from '../dom.js';
 import { language, onLanguageChange, t } from '../i18n.js';
 import { formatDuration } from '../lib/duration.js';
 import { refreshSession, session, setSession } from '../state.js';
 import './language-switch.js';
+import './alert-controls.js';
+import './app-updates.js'; // D1: version and "Check for updates"
+import './mail-settings.js';
 
 /** The lead times offered for deadline alerts, in minutes. */
 export const LEAD_TIMES = [480, 240, 120, 60, 30, 15, 0];
@@ -25,11 +28,12 @@ class SettingsScreen extends HTMLElement {
   /** @type {(() => void) | null} */
   off = null;
 
+  /** @type {any} why the log folder did not open */
+  logsError = null;
+
   connectedCallback() {
-    this.off = onLanguageChange(() => {
-      this.render();
-      if (this.settings && this.settings.language !== language()) this.save({ language: language() });
-    });
+    // The language itself is stored by main.js (`set_language`) on every switch.
+    this.off = onLanguageChange(() => this.render());
     this.render();
     settingsGet()
       .then((s) => {
@@ -48,7 +52,8 @@ class SettingsScreen extends HTMLElement {
   /** @param {Record<string, unknown>} change the settings to change */
   async save(change) {
     /** @type {any} */
-    const next = { ...this.settings, ...change };
+    // The language is main.js's to store; never write back an older one from this form.
+    const next = { ...this.settings, ...change, language: language() };
     this.settings = next;
     this.saved = false;
     try {
@@ -73,15 +78,42 @@ class SettingsScreen extends HTMLElement {
     window.location.hash = '#/welcome';
   }
 
-  render() {
-    const s = this.settings;
-    const langSection = h(
+  // --- D3: language and log files (issue 12 items 6 and 7) ---
+  async openLogs() {
+    try {
+      await logsOpen();
+      this.logsError = null;
+    } catch (error) {
+      this.logsError = error;
+    }
+    if (this.isConnected) this.render();
+  }
+
+  languageSection() {
+    return h(
       'section',
       { class: 'card stack' },
       h('h2', { text: t('settings.language') }),
       h('p', { class: 'muted', text: t('settings.language.intro') }),
       this.switcher,
     );
+  }
+
+  logsSection() {
+    return h(
+      'section',
+      { class: 'card stack' },
+      h('h2', { text: t('settings.logs') }),
+      h('p', { class: 'muted', text: t('settings.logs.intro') }),
+      h('div', { class: 'actions' }, h('button', { type: 'button', class: 'btn', dataset: { testid: 'settings-open-logs' }, text: t('settings.logs.open'), onclick: () => this.openLogs() })),
+      this.logsError ? errorBox(this.logsError, { title: t('settings.logs.failed') }) : null,
+    );
+  }
+  // --- end D3 ---
+
+  render() {
+    const s = this.settings;
+    const langSection = this.languageSection();
     let alerts;
     if (this.error) alerts = errorBox(this.error, { title: t('settings.failed') });
     else if (!s) alerts = loading();
@@ -160,7 +192,14 @@ class SettingsScreen extends HTMLElement {
         h('h1', { text: t('settings.title') }),
         langSection,
         h('section', { class: 'card stack' }, h('h2', { text: t('settings.alerts') }), h('p', { class: 'muted', text: t('settings.alerts.intro') }), alerts),
+        // D2: start at login, do not disturb, muted cases (./alert-controls.js).
+        h('section', { class: 'card stack' }, h('h2', { text: t('settings.keepRunning') }), h('cw-alert-controls')),
         account,
+        h('section', { class: 'card stack' }, h('h2', { text: t('settings.mail') }), h('cw-mail-settings')),
+        this.logsSection(),
+        // --- D1: version and updates (./app-updates.js) ---
+        h('section', { class: 'card stack' }, h('h2', { text: t('settings.updates') }), h('cw-app-updates')),
+        // --- end D1 ---
       ),
     );
   }

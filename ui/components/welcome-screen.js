@@ -2,7 +2,7 @@
 // <cw-welcome>: the first-run screen. Either sign in to the organisation's support portal, or
 // explore the embedded demo portal (clearly labelled DEMO) as one of its demo accounts.
 
-import { demoAccounts, demoStart, login } from '../api.js';
+import { demoAccounts, demoStart, login, passwordResetRequest } from '../api.js';
 import { errorBox, h } from '../dom.js';
 import { language, onLanguageChange, t } from '../i18n.js';
 import { demoOffer } from '../lib/demo-offer.js';
@@ -26,10 +26,12 @@ class WelcomeScreen extends HTMLElement {
   offer = { kind: 'loading' };
   /** @type {string | null} the demo account chosen */
   selected = null;
-  /** @type {'login' | 'demo' | null} */
+  /** @type {'login' | 'demo' | 'reset' | null} */
   busy = null;
-  /** @type {{ where: 'login' | 'demo', error: any } | null} */
+  /** @type {{ where: 'login' | 'demo' | 'reset', error: any } | null} */
   error = null;
+  /** the address a set-password link was asked for (shown until the next attempt) */
+  resetFor = '';
   form = { portal: '', email: '', password: '' };
   /** @type {(() => void) | null} */
   unsubscribe = null;
@@ -70,6 +72,24 @@ class WelcomeScreen extends HTMLElement {
       window.location.hash = '#/home';
     } catch (error) {
       this.error = { where: 'login', error };
+    } finally {
+      this.busy = null;
+      if (this.isConnected) this.render();
+    }
+  }
+
+  /** "Forgot password?": the portal mails a set-password link to the address typed in. */
+  async forgotPassword() {
+    this.busy = 'reset';
+    this.error = null;
+    this.resetFor = '';
+    this.render();
+    try {
+      const email = this.form.email.trim();
+      await passwordResetRequest(this.form.portal.trim(), email);
+      this.resetFor = email;
+    } catch (error) {
+      this.error = { where: 'reset', error };
     } finally {
       this.busy = null;
       if (this.isConnected) this.render();
@@ -146,6 +166,8 @@ class WelcomeScreen extends HTMLElement {
           }),
         ),
         this.error?.where === 'login' ? errorBox(this.error.error, { title: t('welcome.login.failed') }) : null,
+        this.error?.where === 'reset' ? errorBox(this.error.error, { title: t('welcome.reset.failed') }) : null,
+        this.resetFor ? h('p', { class: 'notice notice--info', role: 'status', dataset: { testid: 'login-reset-sent' }, text: t('welcome.reset.sent', { email: this.resetFor }) }) : null,
         h(
           'div',
           { class: 'actions' },
@@ -155,6 +177,14 @@ class WelcomeScreen extends HTMLElement {
             disabled: this.busy !== null,
             dataset: { testid: 'login-submit' },
             text: this.busy === 'login' ? t('welcome.login.busy') : t('welcome.login.submit'),
+          }),
+          h('button', {
+            type: 'button',
+            class: 'btn btn--ghost',
+            disabled: this.busy !== null,
+            dataset: { testid: 'login-forgot' },
+            text: t('welcome.reset.ask'),
+            onclick: () => this.forgotPassword(),
           }),
         ),
       ),

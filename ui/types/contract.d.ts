@@ -5,6 +5,25 @@
 // (ts-rs): instants are RFC 3339 strings, 64-bit integers are numbers.
 
 /**
+ * `app_settings` / `set_language` answer: what the window needs at start-up.
+ */
+export type AppSettingsView = {
+  /**
+   * `en` or `zh-CN`: the window, the tray and the notifications speak it.
+   */
+  language: string,
+  /**
+   * Whether a tray icon is really shown (a StatusNotifier host is on the bus): closing the
+   * window then only hides it; otherwise closing asks.
+   */
+  tray_shown: boolean,
+  /**
+   * The folder of the app's log files.
+   */
+  log_dir: string,
+};
+
+/**
  * An attachment's metadata; the content is at `GET /attachments/{id}`.
  */
 export type Attachment = {
@@ -44,6 +63,39 @@ export type Attachment = {
    * When.
    */
   created_at: string,
+};
+
+/**
+ * `AutostartStatus` of the contract.
+ */
+export type AutostartStatus = {
+  /**
+   * The app starts at login (read from the system: the autostart entry exists).
+   */
+  enabled: boolean,
+  /**
+   * The user already answered "keep deadline alerts running after a restart?" (or changed
+   * the setting), so the question is not asked again.
+   */
+  asked: boolean,
+};
+
+/**
+ * A newer version announced by the update manifest.
+ */
+export type AvailableUpdate = {
+  /**
+   * Its version, e.g. `0.2.0`.
+   */
+  version: string,
+  /**
+   * The release notes, as the vendor wrote them (plain text).
+   */
+  notes: string | null,
+  /**
+   * When it was published (RFC 3339), if the manifest says.
+   */
+  date: string | null,
 };
 
 /**
@@ -356,9 +408,14 @@ export type ContactCreated = {
    */
   contact: Contact,
   /**
-   * The generated password, shown once; `null` when the request gave one.
+   * The generated password, shown once; `null` when the request gave one or an
+   * invitation was mailed.
    */
   initial_password: string | null,
+  /**
+   * True when an invitation with a single-use set-password link was mailed to the contact.
+   */
+  invitation_sent: boolean,
 };
 
 /**
@@ -839,6 +896,16 @@ export type KbSyncStatus = {
 };
 
 /**
+ * The language of an account's mail (the same two languages as the app).
+ */
+export type Locale = "en" | "zh-CN";
+
+/**
+ * Which case mail an account receives. Invitations and password resets are always sent.
+ */
+export type MailPreference = "all" | "mine" | "none";
+
+/**
  * `GET /me`: the caller, and for contacts their organisation, contract, calendar and
  * entitlements.
  */
@@ -868,6 +935,10 @@ export type Me = {
    * never for urgent or confidential issues.
    */
   community_url?: string | null,
+  /**
+   * The caller's e-mail settings (absent from servers older than the e-mail issue).
+   */
+  preferences?: Preferences | null,
 };
 
 /**
@@ -929,11 +1000,26 @@ export type NewContact = {
    */
   name: string,
   /**
-   * Initial password (at least 12 characters). When absent the server generates one and
-   * returns it once in `initial_password`.
+   * Initial password (at least 12 characters). When absent and the support centre sends
+   * mail, the contact is invited by mail to choose their own (`invitation_sent`); when
+   * absent and mail is off, the server generates one and returns it once in
+   * `initial_password`.
    */
   password?: string | null,
 };
+
+/**
+ * A screen of the app that something outside the window asked for.
+ */
+export type OpenTarget = { "screen": "case",
+/**
+ * The case number.
+ */
+number: number, } | { "screen": "kb",
+/**
+ * The article id, e.g. `ORB-5107`.
+ */
+id: string, };
 
 /**
  * A customer organisation.
@@ -961,6 +1047,25 @@ export type Organisation = {
  * Where an item stands.
  */
 export type OutboxState = "pending" | "sent" | "failed";
+
+/**
+ * An account's e-mail settings, in `GET /me` and answered by `PATCH /me`.
+ */
+export type Preferences = {
+  /**
+   * The language of mail sent to the account.
+   */
+  locale: Locale,
+  /**
+   * Which case mail the account receives.
+   */
+  mail: MailPreference,
+  /**
+   * The account's own time zone (IANA name, e.g. `Europe/Berlin`): mail shows deadlines in
+   * it next to the contract's zone. `null` until set (the desktop app sets the computer's).
+   */
+  time_zone: string | null,
+};
 
 /**
  * The suggestions, by product name.
@@ -1014,6 +1119,21 @@ export type QueuedCase = {
    * The last failure, with its code.
    */
   last_error: DeskError | null,
+};
+
+/**
+ * What the user asked to be spared: nothing until `until`, nothing about `muted_cases`.
+ * Severity-1 deadline alerts come regardless.
+ */
+export type Quiet = {
+  /**
+   * "Do not disturb" until this instant (none: not set; a past instant no longer counts).
+   */
+  until: string | null,
+  /**
+   * Cases whose alerts are not shown.
+   */
+  muted_cases: Array<number>,
 };
 
 /**
@@ -1321,6 +1441,31 @@ export type Texts = {
 };
 
 /**
+ * `UpdateCheck` of the contract: the running version and what the portal offers.
+ */
+export type UpdateCheck = {
+  /**
+   * The version of the running app, e.g. `0.1.0`.
+   */
+  current_version: string,
+  /**
+   * A newer version the portal offers, or `None` when the app is up to date.
+   */
+  available: AvailableUpdate | null,
+};
+
+/**
+ * `UpdateInstalled` of the contract: the version now installed (the running app is still the
+ * old one until it restarts).
+ */
+export type UpdateInstalled = {
+  /**
+   * The version the package manager installed.
+   */
+  version: string,
+};
+
+/**
  * An account.
  */
 export type User = {
@@ -1480,6 +1625,8 @@ export interface Commands {
   logout: { args: Record<string, never>; result: null };
   /** The cases, their deadlines now, and the new cases still in the outbox. */
   cases_list: { args: { include_closed: boolean }; result: CaseList };
+  /** The cached cases at once, without asking the portal (the home screen's first paint). */
+  cases_cached: { args: { include_closed: boolean }; result: CaseList };
   /** One case with its thread (comments rendered to sanitised HTML) and attachments. */
   case_get: { args: { number: number }; result: CaseView };
   /** Replies on a case through the outbox (queued while offline), with staged attachments. */
@@ -1528,12 +1675,44 @@ export interface Commands {
   contact_add: { args: { contact: NewContact }; result: ContactCreated };
   /** Removes a support contact (key contact only). */
   contact_remove: { args: { id: number }; result: null };
+  /** Which case mail the signed-in account receives from the portal: all, mine or none. */
+  mail_preference_set: { args: { mail: MailPreference }; result: Preferences };
+  /** Asks a portal to mail a set-password link to an address (the same answer whether or not it has an account). */
+  password_reset_request: { args: { portal_url: string, email: string }; result: null };
   /** Opens an http(s) or mailto link in the desktop's browser. */
   link_open: { args: { url: string }; result: null };
   /** The app's settings. */
   settings_get: { args: Record<string, never>; result: Settings };
   /** Stores the app's settings and answers them as stored. */
   settings_set: { args: { settings: Settings }; result: Settings };
+  /** The app's language, whether a tray icon is shown, and the log folder (local only, at once). */
+  app_settings: { args: Record<string, never>; result: AppSettingsView };
+  /** Switches the one language of window, tray menu and notifications, and stores it. */
+  set_language: { args: { language: string }; result: AppSettingsView };
+  /** Opens the folder of the app's log files in the desktop's file manager. */
+  logs_open: { args: Record<string, never>; result: null };
+  /** Quits the app: the window closes and the deadline alerts stop. */
+  app_quit: { args: Record<string, never>; result: null };
+  /** Hides the window and keeps the deadline alerts running. */
+  window_hide: { args: Record<string, never>; result: null };
+  /** Sets the native window's title (it follows the screen shown). */
+  window_title: { args: { title: string }; result: null };
+  /** "Do not disturb until …" and the muted cases (severity-1 deadlines come regardless). */
+  quiet_get: { args: Record<string, never>; result: Quiet };
+  /** Replaces the quiet settings and answers them as stored. */
+  quiet_set: { args: { quiet: Quiet }; result: Quiet };
+  /** Mutes or unmutes one case's alerts. */
+  case_mute: { args: { number: number, muted: boolean }; result: Quiet };
+  /** Whether the app starts at login (hidden in the tray), and whether the user was asked. */
+  autostart_get: { args: Record<string, never>; result: AutostartStatus };
+  /** Turns start at login on or off (the one-time question counts as answered). */
+  autostart_set: { args: { enabled: boolean }; result: AutostartStatus };
+  /** The screen a casewatch:// link or a notification click asked for before the UI listened, once. */
+  open_pending: { args: Record<string, never>; result: OpenTarget | null };
+  /** The running version and whether the signed-in portal offers a newer one (Settings, "Check for updates"). */
+  update_check: { args: Record<string, never>; result: UpdateCheck };
+  /** Downloads the newer version, verifies its signature with the built-in key and installs it (polkit asks for an administrator). */
+  update_install: { args: Record<string, never>; result: UpdateInstalled };
 }
 
 /** A command's name. */

@@ -15,7 +15,7 @@
 
 use casewatch_core::calendar::CalendarSpec;
 use casewatch_core::{
-    CallbackWindow, CaseStatus, CaseType, Contract, DeadlineStatus, Environment, Severity,
+    CallbackWindow, CaseStatus, CaseType, Contract, DeadlineStatus, Environment, Lang, Severity,
     SupportKind, SupportLevel, Target,
 };
 use chrono::{DateTime, Utc};
@@ -96,6 +96,28 @@ pub struct LoginRequest {
     /// The account's e-mail address (case-insensitive).
     pub email: String,
     /// The password.
+    pub password: String,
+}
+
+/// `POST /auth/password-reset`: asks for a set-password link by mail. The answer is the same
+/// whether or not the address has an account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PasswordResetRequest {
+    /// The account's e-mail address (case-insensitive).
+    pub email: String,
+}
+
+/// `POST /auth/set-password`: a new password with the single-use token of an invitation or
+/// reset mail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SetPasswordRequest {
+    /// The token from the mail's link.
+    pub token: String,
+    /// The new password (at least 12 characters).
     pub password: String,
 }
 
@@ -271,6 +293,115 @@ pub struct Me {
     /// never for urgent or confidential issues.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub community_url: Option<String>,
+    /// The caller's e-mail settings (absent from servers older than the e-mail issue).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preferences: Option<Preferences>,
+}
+
+/// Which case mail an account receives. Invitations and password resets are always sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum MailPreference {
+    /// Mail about every case of the organisation.
+    All,
+    /// Mail about cases the account opened or is CC'd on (the default).
+    Mine,
+    /// No case mail.
+    None,
+}
+
+impl MailPreference {
+    /// The stored and wire spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MailPreference::All => "all",
+            MailPreference::Mine => "mine",
+            MailPreference::None => "none",
+        }
+    }
+
+    /// Reads the stored spelling (anything unknown is the default, `mine`).
+    pub fn parse(text: &str) -> MailPreference {
+        match text {
+            "all" => MailPreference::All,
+            "none" => MailPreference::None,
+            _ => MailPreference::Mine,
+        }
+    }
+}
+
+/// The language of an account's mail (the same two languages as the app).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Locale {
+    /// English (the default).
+    #[serde(rename = "en")]
+    En,
+    /// Simplified Chinese.
+    #[serde(rename = "zh-CN")]
+    ZhCn,
+}
+
+impl Locale {
+    /// The stored and wire spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Locale::En => "en",
+            Locale::ZhCn => "zh-CN",
+        }
+    }
+
+    /// Reads the stored spelling (anything unknown is English).
+    pub fn parse(text: &str) -> Locale {
+        if text == "zh-CN" {
+            Locale::ZhCn
+        } else {
+            Locale::En
+        }
+    }
+
+    /// The core's language of the same name.
+    pub fn lang(self) -> Lang {
+        match self {
+            Locale::En => Lang::En,
+            Locale::ZhCn => Lang::ZhCn,
+        }
+    }
+}
+
+/// An account's e-mail settings, in `GET /me` and answered by `PATCH /me`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Preferences {
+    /// The language of mail sent to the account.
+    pub locale: Locale,
+    /// Which case mail the account receives.
+    pub mail: MailPreference,
+    /// The account's own time zone (IANA name, e.g. `Europe/Berlin`): mail shows deadlines in
+    /// it next to the contract's zone. `null` until set (the desktop app sets the computer's).
+    #[serde(default)]
+    pub time_zone: Option<String>,
+}
+
+/// `PATCH /me`: changes the caller's e-mail settings; absent fields stay as they are.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PreferencesUpdate {
+    /// `en` or `zh-CN`.
+    #[serde(default)]
+    pub locale: Option<Locale>,
+    /// `all`, `mine` or `none`.
+    #[serde(default)]
+    pub mail: Option<MailPreference>,
+    /// An IANA time-zone name such as `Asia/Shanghai`.
+    #[serde(default)]
+    pub time_zone: Option<String>,
 }
 
 /// A support contact as the key contact manages them (`/org/contacts`).
@@ -303,8 +434,10 @@ pub struct NewContact {
     /// Display name.
     #[cfg_attr(feature = "openapi", schema(schema_with = schema::line))]
     pub name: String,
-    /// Initial password (at least 12 characters). When absent the server generates one and
-    /// returns it once in `initial_password`.
+    /// Initial password (at least 12 characters). When absent and the support centre sends
+    /// mail, the contact is invited by mail to choose their own (`invitation_sent`); when
+    /// absent and mail is off, the server generates one and returns it once in
+    /// `initial_password`.
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(schema_with = schema::new_password))]
     pub password: Option<String>,
@@ -317,8 +450,12 @@ pub struct NewContact {
 pub struct ContactCreated {
     /// The new contact.
     pub contact: Contact,
-    /// The generated password, shown once; `null` when the request gave one.
+    /// The generated password, shown once; `null` when the request gave one or an
+    /// invitation was mailed.
     pub initial_password: Option<String>,
+    /// True when an invitation with a single-use set-password link was mailed to the contact.
+    #[serde(default)]
+    pub invitation_sent: bool,
 }
 
 /// `GET /org/contacts`.

@@ -8,6 +8,7 @@
 //! (status 0) when the reader of standard output has gone, as in `casewatch search … | head`.
 
 mod desk;
+mod mailgate;
 mod output;
 mod server;
 mod sla;

@@ -13,8 +13,9 @@
 mod common;
 
 use casewatch_client::desk::drafts::WizardDraft;
-use common::{blocking, new_case_flags, start_server, Env, ADMIN};
+use common::{blocking, new_case_flags, start_server, Env, ADMIN, PASSWORD};
 use serde_json::Value;
+use std::io::Write;
 use std::os::unix::process::ExitStatusExt;
 
 fn new_case_args(subject: &str) -> Vec<String> {
@@ -119,6 +120,35 @@ async fn login_sync_search_cases_and_logout_from_the_command_line() {
             (2, Some("not_signed_in"))
         );
 
+        // Piped in (a script, a password manager's CLI), the first line of standard input is
+        // the password; nothing on it is refused before the portal is asked.
+        let piped = |input: &str| {
+            let mut child = e
+                .command(&["login", "--portal", &e.portal, "--email", ADMIN, "--json"])
+                .env_remove("CASEWATCH_PASSWORD")
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(input.as_bytes())
+                .unwrap();
+            let out = child.wait_with_output().unwrap();
+            let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+            (out.status.code(), v)
+        };
+        let (code, v) = piped("");
+        assert_eq!(
+            (code, v["error"]["code"].as_str()),
+            (Some(2), Some("invalid_argument"))
+        );
+        let (code, v) = piped(&format!("{PASSWORD}\n"));
+        assert_eq!(code, Some(0), "{v}");
+        assert_eq!(v["account"], ADMIN);
+
         e.login();
         let (code, v) = e.json(&["sync", "--json"]);
         assert_eq!(code, 0, "{v}");
@@ -182,13 +212,22 @@ async fn login_sync_search_cases_and_logout_from_the_command_line() {
             (code, v["error"]["code"].as_str()),
             (2, Some("invalid_argument"))
         );
-        // The watcher runs once and prints JSON lines (the cases were just seen: no alerts).
+        // The watcher runs once and prints JSON lines: a case first seen inside a lead time
+        // gives one alert (the most urgent lead), never one per lead time.
         let out = e.run(&["watch", "--once", "--json"]);
         assert!(out.status.success());
+        let mut deadline_cases = Vec::new();
         for line in String::from_utf8_lossy(&out.stdout).lines() {
             let v: Value = serde_json::from_str(line).unwrap();
             assert!(v["event"].is_string());
+            if v["event"] == "deadline" {
+                deadline_cases.push(v["case_number"].as_i64().unwrap());
+            }
         }
+        let count = deadline_cases.len();
+        deadline_cases.sort_unstable();
+        deadline_cases.dedup();
+        assert_eq!(deadline_cases.len(), count, "one alert per case");
         number
     })
     .await;

@@ -435,6 +435,26 @@ impl ApiClient {
         self.call(Call::new(Method::GET, "/me")).await
     }
 
+    /// `PATCH /me`: the account's mail language, mail preference and time zone.
+    pub async fn set_preferences(
+        &self,
+        update: &wire::PreferencesUpdate,
+    ) -> Result<wire::Preferences> {
+        self.call(Call::new(Method::PATCH, "/me").json(update)?)
+            .await
+    }
+
+    /// `POST /auth/password-reset` (no session needed): the portal mails a set-password link
+    /// if the address has an account, and answers the same either way.
+    pub async fn request_password_reset(&self, email: &str) -> Result<()> {
+        let mut call =
+            Call::new(Method::POST, "/auth/password-reset").json(&wire::PasswordResetRequest {
+                email: email.trim().to_string(),
+            })?;
+        call.auth = false;
+        self.call_empty(call).await
+    }
+
     /// `GET /kb/articles?since=&limit=`: one page of knowledge-base changes.
     pub async fn kb_articles(&self, since: Option<&str>, limit: u32) -> Result<wire::KbSyncPage> {
         self.call(

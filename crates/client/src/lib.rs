@@ -38,4 +38,4 @@ pub use error::{ClientError, ErrorBody, Result};
 pub use profile::{Dirs, Profile};
 pub use secrets::{KeyringStore, MemoryStore, SecretStore};
 pub use session::Session;
-pub use watcher::{AlertEvent, Clock, SystemClock, TestClock, Watcher};
+pub use watcher::{AlertEvent, Clock, MissedCase, SystemClock, TestClock, Watcher};

@@ -472,6 +472,7 @@ mod tests {
                 calendar: None,
                 entitlements: None,
                 community_url: None,
+                preferences: None,
             })
             .unwrap();
         let d = cache.create_draft(DraftContent::NewCase(form())).unwrap();

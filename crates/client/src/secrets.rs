@@ -2,9 +2,11 @@
 //!
 //! A refresh token is a long-lived credential; writing it to a file or the cache would leave it
 //! readable by anything that can read the user's home. [`KeyringStore`] keeps it in the OS
-//! secret store (the Secret Service — gnome-keyring, KWallet — on Linux; the workspace enables
-//! keyring's `sync-secret-service` backend, without which keyring 3 silently falls back to an
-//! in-memory mock). The [`SecretStore`] trait lets unit tests use [`MemoryStore`] instead.
+//! secret store: the Secret Service (gnome-keyring, KWallet) on Linux and the BSDs, the Keychain
+//! on macOS, the Credential Manager on Windows. `Cargo.toml` enables one keyring backend per
+//! target, because without a backend feature keyring 3 silently falls back to an in-memory mock
+//! and the sign-in would not survive a restart. The [`SecretStore`] trait lets unit tests use
+//! [`MemoryStore`] instead.
 
 use crate::error::{ClientError, Result};
 use std::collections::HashMap;

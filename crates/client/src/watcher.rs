@@ -8,10 +8,14 @@
 //! ledger in the cache, in the same transaction that produces the events, which gives:
 //!
 //! - each alert fires exactly once per case, lead time and deadline, across restarts;
-//! - lead times already past when a case is first seen never fire (no burst of stale alerts
-//!   after the first sync);
+//! - a case first seen inside a lead time (signing in four minutes before its deadline) gives
+//!   one alert, for the most urgent lead time reached; the less urgent ones are superseded, and
+//!   a case first seen after its deadline gives none (no burst of stale alerts after the first
+//!   sync);
 //! - after a restart (or a suspended laptop) with several missed alerts, only the most urgent
 //!   one fires, marked `catch_up`; the others are recorded as superseded;
+//! - when several cases missed a reminder in the same pass, their catch-up alerts become one
+//!   [`AlertEvent::Missed`] ("2 cases passed a reminder while Casewatch was not running");
 //! - nothing fires once the first public reply came (the clock stopped).
 //!
 //! A new engineer comment in the cache produces a `reply` event, once; comments already there
@@ -94,6 +98,15 @@ pub enum AlertEvent {
         /// True when the alert stands for alerts missed while the watcher was not running.
         catch_up: bool,
     },
+    /// Several cases passed a reminder while the watcher was not running (or the computer
+    /// slept): one grouped alert instead of one per case. Each case's ledger entries are
+    /// recorded as for a catch-up [`AlertEvent::Deadline`].
+    Missed {
+        /// The cases, the most urgent deadline first.
+        cases: Vec<MissedCase>,
+        /// When the alert was emitted.
+        at: DateTime<Utc>,
+    },
     /// An engineer replied on a case.
     Reply {
         /// The case.
@@ -109,6 +122,51 @@ pub enum AlertEvent {
         /// When the alert was emitted.
         at: DateTime<Utc>,
     },
+}
+
+/// One case in a [`AlertEvent::Missed`] group.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MissedCase {
+    /// The case.
+    pub case_number: i64,
+    /// Its subject.
+    pub subject: String,
+    /// Its severity, 1–4.
+    pub severity: u8,
+    /// When the first response is (or was) due.
+    pub due_at: DateTime<Utc>,
+}
+
+/// Several catch-up deadline alerts of one pass become one [`AlertEvent::Missed`]: after a
+/// restart or a suspended laptop the user gets one message, never a burst.
+fn group_missed(events: &mut Vec<AlertEvent>, now: DateTime<Utc>) {
+    let missed = |e: &AlertEvent| matches!(e, AlertEvent::Deadline { catch_up: true, .. });
+    if events.iter().filter(|e| missed(e)).count() < 2 {
+        return;
+    }
+    let mut cases = Vec::new();
+    events.retain(|e| match e {
+        AlertEvent::Deadline {
+            case_number,
+            subject,
+            severity,
+            due_at,
+            catch_up: true,
+            ..
+        } => {
+            cases.push(MissedCase {
+                case_number: *case_number,
+                subject: subject.clone(),
+                severity: *severity,
+                due_at: *due_at,
+            });
+            false
+        }
+        _ => true,
+    });
+    // The most urgent first: the one a click on the group opens.
+    cases.sort_by_key(|c| (c.due_at, c.severity, c.case_number));
+    events.insert(0, AlertEvent::Missed { cases, at: now });
 }
 
 /// How late an alert may fire and still count as on time (a polling watcher is never exact).
@@ -235,7 +293,10 @@ impl Watcher {
                         ],
                     )
                 };
-                if new_cases.contains(&case.number) {
+                let first_sight = new_cases.contains(&case.number);
+                // A deadline already gone when the case is first seen is old news (the tray
+                // counts it); warning about it would only make a burst after the first sync.
+                if first_sight && due < now {
                     for lead in reached {
                         record(lead, "past-when-first-seen")?;
                     }
@@ -244,10 +305,19 @@ impl Watcher {
                 let Some((&fire, superseded)) = reached.split_first() else {
                     continue;
                 };
-                record(fire, "fired")?;
+                record(
+                    fire,
+                    if first_sight {
+                        "fired-when-first-seen"
+                    } else {
+                        "fired"
+                    },
+                )?;
                 for lead in superseded {
                     record(*lead, "superseded")?;
                 }
+                // A case first seen inside a lead time was not missed: its one alert is on time.
+                let late = !superseded.is_empty() || now - (due - fire) > ON_TIME_GRACE;
                 events.push(AlertEvent::Deadline {
                     case_number: case.number,
                     subject: case.subject.clone(),
@@ -256,9 +326,10 @@ impl Watcher {
                     lead_seconds: fire.num_seconds(),
                     remaining_seconds: (due - now).num_seconds(),
                     at: now,
-                    catch_up: !superseded.is_empty() || now - (due - fire) > ON_TIME_GRACE,
+                    catch_up: !first_sight && late,
                 });
             }
+            group_missed(&mut events, now);
             for comment in &replies {
                 if comment.author.role != Role::Engineer {
                     continue;
@@ -374,17 +445,58 @@ mod tests {
     }
 
     #[test]
-    fn lead_times_past_at_first_sight_do_not_fire() {
+    fn a_case_first_seen_inside_a_lead_time_alerts_once_for_the_most_urgent() {
         let cache = Arc::new(Cache::open_in_memory().unwrap());
         let due = t0() + Duration::minutes(30);
         cache.upsert_cases(&[case(1, t0(), Some(due))]).unwrap();
         let (w, clock) = setup(cache, t0());
-        assert!(
-            w.tick().unwrap().is_empty(),
-            "the 60-minute lead was already past"
-        );
+        assert_eq!(leads(&w.tick().unwrap()), [(1, 3600, false)]);
+        assert!(w.tick().unwrap().is_empty());
         clock.set(due - Duration::minutes(15));
         assert_eq!(leads(&w.tick().unwrap()), [(1, 900, false)]);
+    }
+
+    #[test]
+    fn signing_in_four_minutes_before_a_deadline_gives_one_alert() {
+        let cache = Arc::new(Cache::open_in_memory().unwrap());
+        let due = t0() + Duration::minutes(4);
+        cache.upsert_cases(&[case(1, t0(), Some(due))]).unwrap();
+        let (w, clock) = setup(cache, t0());
+        // 60 and 15 minutes are both reached: one alert, for 15.
+        assert_eq!(leads(&w.tick().unwrap()), [(1, 900, false)]);
+        assert!(
+            w.tick().unwrap().is_empty(),
+            "the 60-minute lead is superseded"
+        );
+        clock.set(due);
+        assert_eq!(leads(&w.tick().unwrap()), [(1, 0, false)]);
+    }
+
+    #[test]
+    fn missed_reminders_of_several_cases_come_as_one_group() {
+        let cache = Arc::new(Cache::open_in_memory().unwrap());
+        let due = t0() + Duration::hours(3);
+        cache
+            .upsert_cases(&[
+                case(1, t0(), Some(due)),
+                case(2, t0(), Some(due - Duration::minutes(30))),
+                case(3, t0(), Some(due + Duration::hours(5))),
+            ])
+            .unwrap();
+        let (w, clock) = setup(cache, t0());
+        assert!(w.tick().unwrap().is_empty());
+        // Not running from t0 until after both deadlines.
+        clock.set(due + Duration::minutes(10));
+        let events = w.tick().unwrap();
+        assert_eq!(events.len(), 1, "{events:?}");
+        let AlertEvent::Missed { cases, .. } = &events[0] else {
+            panic!("{events:?}")
+        };
+        let numbers: Vec<i64> = cases.iter().map(|c| c.case_number).collect();
+        assert_eq!(numbers, [2, 1], "the earliest deadline first");
+        assert!(w.tick().unwrap().is_empty(), "never repeated");
+        let json = serde_json::to_value(&events[0]).unwrap();
+        assert_eq!(json["event"], "missed");
     }
 
     #[test]
@@ -489,6 +601,7 @@ mod tests {
                 ),
                 entitlements: None,
                 community_url: None,
+                preferences: None,
             })
             .unwrap();
         // Premium severity 2: 4 hours, 24x7 — whatever the cached `due_at` says.

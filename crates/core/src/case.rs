@@ -2,6 +2,7 @@
 
 use crate::contract::SupportLevel;
 use crate::error::{CoreError, ErrorCode};
+use crate::severity::Lang;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -46,6 +47,23 @@ impl CaseType {
             CaseType::HowTo => "how-to",
             CaseType::AccountChange => "account-change",
             CaseType::MaintenanceNotice => "maintenance-notice",
+        }
+    }
+
+    /// The type's name in a language, as mails and other texts outside the desktop UI show
+    /// it. The desktop UI's catalogue (`ui/i18n`, `type.<wire name>`) uses the same words.
+    pub fn name(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (CaseType::Problem, Lang::En) => "Problem",
+            (CaseType::FeatureRequest, Lang::En) => "Feature request",
+            (CaseType::HowTo, Lang::En) => "How-to question",
+            (CaseType::AccountChange, Lang::En) => "Account change",
+            (CaseType::MaintenanceNotice, Lang::En) => "Maintenance notice",
+            (CaseType::Problem, Lang::ZhCn) => "问题",
+            (CaseType::FeatureRequest, Lang::ZhCn) => "功能请求",
+            (CaseType::HowTo, Lang::ZhCn) => "操作咨询",
+            (CaseType::AccountChange, Lang::ZhCn) => "账户变更",
+            (CaseType::MaintenanceNotice, Lang::ZhCn) => "维护通知",
         }
     }
 }
@@ -175,6 +193,17 @@ pub fn check_callback(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_case_type_has_a_distinct_name_in_both_languages() {
+        for lang in [Lang::En, Lang::ZhCn] {
+            let names: std::collections::HashSet<_> =
+                CaseType::ALL.iter().map(|t| t.name(lang)).collect();
+            assert_eq!(names.len(), CaseType::ALL.len());
+        }
+        assert_eq!(CaseType::HowTo.name(Lang::ZhCn), "操作咨询");
+        assert_eq!(CaseType::FeatureRequest.name(Lang::En), "Feature request");
+    }
 
     #[test]
     fn statuses_are_named_as_on_the_wire_and_two_are_open() {

@@ -289,6 +289,41 @@ pub fn contract_terms(
     Ok((contract.support_level, calendar))
 }
 
+/// What a case opened by e-mail is filed with, since a mail carries only a subject, a text
+/// and files: its type, severity and environment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MailDefaults {
+    /// Always [`CaseType::Problem`]: a mail to the support address is most often a report
+    /// that something does not work, and an engineer can retype it.
+    pub case_type: CaseType,
+    /// SPEC §2's default, severity 3, or severity 4 for the development subscription (the
+    /// only one it may file).
+    pub severity: Severity,
+    /// Production, or non-production for the development subscription (its severity 4 is
+    /// for non-production cases only).
+    pub environment: Environment,
+}
+
+/// The defaults of a case opened by e-mail under `contract` (see [`MailDefaults`]). They
+/// always pass [`crate::check_severity`] for the contract, so a mail never fails on a rule
+/// its writer could not see.
+pub fn mail_defaults(contract: &Contract) -> MailDefaults {
+    let development = contract.support_level == SupportLevel::Development;
+    MailDefaults {
+        case_type: CaseType::Problem,
+        severity: if development {
+            Severity::DEVELOPMENT
+        } else {
+            Severity::NORMAL
+        },
+        environment: if development {
+            Environment::NonProduction
+        } else {
+            Environment::Production
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -516,6 +551,40 @@ mod tests {
         #[test]
         fn ordinary_subjects_are_accepted(subject in "[A-Za-z0-9][A-Za-z0-9 ,.:()-]{0,150}") {
             prop_assert!(check_case_form(&fields(&subject)).is_ok());
+        }
+    }
+
+    #[test]
+    fn mail_opens_normal_production_cases_and_development_cases_for_development() {
+        let existing = |d, s| Contract::existing(d, s, Some(10_000.0)).unwrap();
+        let dev = mail_defaults(&existing(
+            Deployment::SelfManaged,
+            Subscription::Development,
+        ));
+        assert_eq!(dev.severity, Severity::DEVELOPMENT);
+        assert_eq!(dev.environment, Environment::NonProduction);
+        let cloud = mail_defaults(&existing(Deployment::Cloud, Subscription::Standard));
+        assert_eq!(cloud.severity, Severity::NORMAL);
+        assert_eq!(cloud.environment, Environment::Production);
+        assert_eq!(cloud.case_type, CaseType::Problem);
+        for deployment in [Deployment::Cloud, Deployment::SelfManaged] {
+            for subscription in [
+                Subscription::Standard,
+                Subscription::Gold,
+                Subscription::Platinum,
+                Subscription::Enterprise,
+                Subscription::Development,
+            ] {
+                let Ok(contract) = Contract::existing(deployment, subscription, None) else {
+                    continue;
+                };
+                let d = mail_defaults(&contract);
+                assert!(
+                    crate::check_severity(contract.support_level, d.severity, d.environment)
+                        .is_ok(),
+                    "{deployment:?} {subscription:?}"
+                );
+            }
         }
     }
 }

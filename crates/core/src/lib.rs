@@ -22,7 +22,9 @@ pub mod target;
 
 pub use calendar::Calendar;
 pub use case::{check_callback, CallbackWindow, CaseStatus, CaseType};
-pub use case_form::{check_case_form, contract_terms, form_rules, CaseFields, FormRules};
+pub use case_form::{
+    check_case_form, contract_terms, form_rules, mail_defaults, CaseFields, FormRules, MailDefaults,
+};
 pub use clock::{DeadlineStatus, ResponseDeadline};
 pub use contract::{Contract, Deployment, Subscription, SupportKind, SupportLevel};
 pub use deadline::{add_business_time, business_time_between, due};

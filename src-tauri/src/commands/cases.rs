@@ -74,6 +74,21 @@ pub async fn cases_list(
     state.desk().await?.cases(include_closed).await
 }
 
+/// `cases_cached`: the cached case list at once, without asking the portal (the home screen
+/// shows it at start-up, then calls `cases_list`); `offline` says whether the portal was
+/// unreachable at the last attempt.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn cases_cached(
+    state: State<'_, AppState>,
+    include_closed: bool,
+) -> Result<CaseList, AppError> {
+    let desk = state.desk().await?;
+    Ok(CaseList {
+        offline: desk.is_offline(),
+        ..desk.cached_cases(include_closed)?
+    })
+}
+
 /// `case_get`: a case with its thread (sanitised HTML) and attachments.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn case_get(state: State<'_, AppState>, number: i64) -> Result<CaseView, AppError> {

@@ -8,15 +8,20 @@
 //! folder — that is the command's only addition. The contract with the UI is `docs/app-commands.md`;
 //! every command is declared `rename_all = "snake_case"` so argument keys match it.
 
+pub mod account;
 pub mod attachments;
+pub mod autostart;
 pub mod cases;
 pub mod contacts;
 pub mod kb;
 pub mod kb_view;
 pub mod links;
+pub mod notify;
+pub mod open_screen;
 pub mod outbox;
 pub mod session;
 pub mod settings;
+pub mod updates;
 pub mod wizard;
 
 use casewatch_core::quote::{self, EntitlementsQuote, EntitlementsRequest, SlaQuote, SlaRequest};

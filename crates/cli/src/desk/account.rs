@@ -8,7 +8,6 @@
 //! screen.
 
 use super::engine::{self, block_on, finish, Outcome};
-use crate::output;
 use casewatch_client::desk::account::profile_for;
 use casewatch_client::desk::{Desk, DeskError};
 use casewatch_client::session::LogoutReport;
@@ -55,18 +54,15 @@ fn read_password() -> Outcome<String> {
         return Ok(p);
     }
     let stdin = std::io::stdin();
-    let tty = stdin.is_terminal();
-    if tty {
-        output::stderr_text("Password: ");
-        let _ = std::process::Command::new("stty").arg("-echo").status();
+    // At a terminal the prompt reads without echo (rpassword: the console API on Windows,
+    // termios on Unix); piped in, the first line is the password.
+    let line = if stdin.is_terminal() {
+        rpassword::prompt_password("Password: ")
+    } else {
+        let mut line = String::new();
+        stdin.lock().read_line(&mut line).map(|_| line)
     }
-    let mut line = String::new();
-    let read = stdin.lock().read_line(&mut line);
-    if tty {
-        let _ = std::process::Command::new("stty").arg("echo").status();
-        output::stderr_line("");
-    }
-    read.map_err(|e| DeskError::invalid(format!("cannot read the password: {e}")))?;
+    .map_err(|e| DeskError::invalid(format!("cannot read the password: {e}")))?;
     let password = line.trim_end_matches(['\n', '\r']).to_string();
     if password.is_empty() {
         return Err(DeskError::invalid(format!(

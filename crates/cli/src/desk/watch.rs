@@ -62,6 +62,17 @@ pub fn alert_text(event: &AlertEvent) -> String {
             author,
             ..
         } => format!("case #{case_number} \"{subject}\": {author} replied"),
+        AlertEvent::Missed { cases, .. } => {
+            let numbers: Vec<String> = cases
+                .iter()
+                .map(|c| format!("#{}", c.case_number))
+                .collect();
+            format!(
+                "{} cases passed a reminder while Casewatch was not running: {}",
+                cases.len(),
+                numbers.join(", ")
+            )
+        }
     }
 }
 

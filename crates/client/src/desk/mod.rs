@@ -60,6 +60,7 @@ mod error;
 pub mod filing;
 pub mod form;
 pub mod kb;
+pub mod preferences;
 pub mod products;
 pub mod refresh;
 pub mod saved_drafts;
