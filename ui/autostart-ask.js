@@ -9,6 +9,19 @@ import { h } from './dom.js';
 import { t } from './i18n.js';
 
 let asking = false;
+/** @type {HTMLElement | null} the question on screen */
+let shown = null;
+
+/**
+ * Takes the question off the screen unanswered (after a sign-out: the welcome screen is no
+ * place for it); it comes again after the next sign-in.
+ */
+export function withdrawAutostartAsk() {
+  if (!shown) return;
+  shown.remove();
+  shown = null;
+  asking = false;
+}
 
 /**
  * Shows the question above `anchor` unless it was answered already.
@@ -35,6 +48,7 @@ export async function askAutostartOnce(anchor) {
       .catch((error) => console.warn('start at login not changed', error))
       .finally(() => {
         banner.remove();
+        if (shown === banner) shown = null;
         asking = false;
       });
   };
@@ -51,4 +65,5 @@ export async function askAutostartOnce(anchor) {
     ),
   );
   anchor.before(banner);
+  shown = banner;
 }

@@ -12,15 +12,15 @@
 // contact only), #/settings, #/calculator (always reachable, signed in or not). Screens that
 // need a session send a signed-out user to #/welcome.
 
-import { askAutostartOnce } from './autostart-ask.js';
+import { askAutostartOnce, withdrawAutostartAsk } from './autostart-ask.js';
 import { startOpenScreen } from './open-screen.js';
 import { language, loadStrings, onLanguageChange, setLanguage, t, translateTree } from './i18n.js';
 import { ROUTES, allowed, parseRoute, resolveRoute } from './lib/router.js';
 import { externalTarget } from './lib/links.js';
-import { appQuit, appSettings, linkOpen, onCloseRequested, setLanguageCommand, windowHide, windowTitle } from './api.js';
+import { appQuit, appSettings, casesCached, linkOpen, onCloseRequested, setLanguageCommand, windowHide, windowTitle } from './api.js';
 import { h } from './dom.js';
 import { loadFormRules } from './form-rules.js';
-import { onConnectivityChange, onSessionChange, refreshSession, session } from './state.js';
+import { onConnectivityChange, onSessionChange, refreshSession, session, setBootCases, takeBootCases } from './state.js';
 import './components/language-switch.js';
 import './components/deadline-calculator.js';
 import './components/welcome-screen.js';
@@ -180,8 +180,15 @@ function applyLanguage() {
   renderChrome();
 }
 
-// The catalogue must be in before anything is drawn; if it cannot be read, the keys show.
-// The language is the Rust side's choice (local, answered at once).
+// Everything the first screen needs is asked for at once, not one answer after another: the
+// catalogues, the language (local), the session (waits for the keyring restore), the core's
+// form rules and the cached case list (the home screen takes it; signed out, it is refused and
+// dropped). The catalogue must be in before anything is drawn; if it cannot be read, the keys
+// show. The marks (`cw:*`) let the start-up benchmark say where the time goes.
+performance.mark('cw:modules');
+const sessionRead = refreshSession();
+const rulesRead = loadFormRules().catch((error) => console.warn('form rules not loaded', error));
+setBootCases(casesCached(true));
 const [, stored] = await Promise.all([
   loadStrings().catch((error) => console.error('strings not loaded', error)),
   appSettings().catch((error) => {
@@ -189,6 +196,7 @@ const [, stored] = await Promise.all([
     return null;
   }),
 ]);
+performance.mark('cw:language');
 if (stored) setLanguage(stored.language);
 applyLanguage();
 onLanguageChange(() => {
@@ -197,9 +205,12 @@ onLanguageChange(() => {
 });
 onCloseRequested(askOnClose);
 onSessionChange(() => {
+  // A sign-in or sign-out after start-up: the list read at start belongs to the old session.
+  if (started) takeBootCases();
   shown = shown && shown.startsWith('calculator') ? shown : null;
   route();
   if (session().signed_in) askAutostartOnce(main);
+  else withdrawAutostartAsk();
 });
 onConnectivityChange(() => renderChrome());
 window.addEventListener('hashchange', route);
@@ -215,9 +226,10 @@ document.addEventListener('click', (event) => {
   linkOpen(target).catch((error) => console.warn('link not opened', error));
 });
 
-// The core's case-form rules (severity names among them) are read once, beside the session; a
-// failure leaves them unloaded and the wizard asks again when it opens.
-Promise.all([refreshSession(), loadFormRules().catch((error) => console.warn('form rules not loaded', error))]).finally(() => {
+// The form rules (severity names among them) are in before the first screen; a failure leaves
+// them unloaded and the wizard asks again when it opens.
+Promise.all([sessionRead, rulesRead]).finally(() => {
+  performance.mark('cw:session');
   started = true;
   document.body.dataset.ready = 'true';
   route();

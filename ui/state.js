@@ -39,6 +39,29 @@ export function updatePreferences(preferences) {
   if (current.me) current = { ...current, me: { ...current.me, preferences } };
 }
 
+/** @type {Promise<import('./types/contract').CaseList> | null} */
+let bootCases = null;
+
+/**
+ * Keeps the cached case list asked for at start-up, beside the session, for the home screen.
+ * Its refusal (signed out) is handled here, so an unused one reports nothing.
+ * @param {Promise<import('./types/contract').CaseList>} read
+ */
+export function setBootCases(read) {
+  read.catch(() => {});
+  bootCases = read;
+}
+
+/**
+ * The start-up read of the cached case list, once; null after that (or after a session change).
+ * @returns {Promise<import('./types/contract').CaseList> | null}
+ */
+export function takeBootCases() {
+  const read = bootCases;
+  bootCases = null;
+  return read;
+}
+
 /**
  * Asks the Rust side for the session; on failure the app is signed out (and says why).
  * @returns {Promise<{ ok: true } | { ok: false, error: any }>}

@@ -359,7 +359,9 @@ impl Bench {
         let script = "const t = performance.timing;\
             return { ready: !!document.querySelector(arguments[0]),\
                      now: Date.now(), nav: t.navigationStart,\
-                     dcl: t.domContentLoadedEventEnd };";
+                     dcl: t.domContentLoadedEventEnd,\
+                     marks: performance.getEntriesByType('mark')\
+                       .map(m => m.name + ' ' + Math.round(m.startTime) + ' ms').join(', ') };";
         let deadline = request + READY_TIMEOUT;
         let page: Value = loop {
             let answer = launch
@@ -389,6 +391,11 @@ impl Bench {
             to_dom_loaded: as_f64(&page["dcl"]) - as_f64(&page["nav"]),
             navigation_to_list: as_f64(&page["now"]) - as_f64(&page["nav"]),
         };
+        // The page's own marks (ui/main.js `cw:*`), from navigation start: where the page's
+        // part of the time goes.
+        if let Some(marks) = page["marks"].as_str().filter(|m| !m.is_empty()) {
+            eprintln!("[{label}] page marks: {marks}");
+        }
         eprintln!(
             "[{label}] new session answered after {:.0} ms; app pid {app_pid} started {:.0} ms \
              after the request",

@@ -14,7 +14,7 @@ use casewatch_tests::e2e_error;
 use casewatch_tests::notify_server::NotificationServer;
 use casewatch_tests::portal::Portal;
 use casewatch_tests::steps::{
-    invoke, start_demo, testid, wait_for_css, window_visible, PORTAL_WAIT,
+    eval, invoke, start_demo, testid, wait_for_css, window_visible, PORTAL_WAIT,
 };
 use serde_json::json;
 
@@ -34,6 +34,23 @@ fn the_settings_toggle_writes_and_removes_the_autostart_entry() {
         // After the first sign-in the app asks once; "Not now" leaves it off.
         wait_for_css(app, &testid("autostart-ask"), DEFAULT_WAIT)?;
         app.screenshot(&format!("{name}-asked"))?;
+        // Signed out unanswered, the question leaves with the session (the welcome screen is
+        // no place for it) and comes again after the next sign-in.
+        app.click("nav-settings")?;
+        wait_for_css(app, &testid("sign-out"), DEFAULT_WAIT)?;
+        app.click("sign-out")?;
+        wait_for_css(app, &testid("demo-account"), DEFAULT_WAIT)?;
+        let left = eval(
+            app,
+            "return document.querySelectorAll(arguments[0]).length;",
+            vec![json!(testid("autostart-ask"))],
+        )?;
+        if left != json!(0) {
+            app.screenshot(&format!("{name}-signed-out"))?;
+            return Err(e2e_error!("the start-at-login question outlived the session"));
+        }
+        start_demo(app, "admin@globex.example")?;
+        wait_for_css(app, &testid("autostart-ask"), DEFAULT_WAIT)?;
         app.click("autostart-ask-no")?;
         let path = entry(&app.config_home());
         app.click("nav-settings")?;

@@ -10,7 +10,7 @@ import { badge, errorBox, h, loading, severityPill, statusPill } from '../dom.js
 import { has, onLanguageChange, t } from '../i18n.js';
 import { formRules } from '../form-rules.js';
 import { isOpen, splitCases } from '../lib/cases.js';
-import { contractZone, handleAuthError, onSessionChange, session, setOffline } from '../state.js';
+import { contractZone, handleAuthError, onSessionChange, session, setOffline, takeBootCases } from '../state.js';
 import { localZone } from '../time.js';
 import { instantLine } from '../lib/zones.js';
 import './deadline-bar.js';
@@ -51,12 +51,13 @@ class HomeScreen extends HTMLElement {
   /** The cached list, drawn before the portal answers (nothing cached: the spinner stays). */
   async loadCached() {
     try {
-      const cached = await casesCached(true);
+      const cached = await (takeBootCases() ?? casesCached(true));
       // The portal's answer may have come first; never replace it with the older copy.
       if (this.answer) return;
       if (cached.cases.length || cached.queued.length) {
         this.answer = cached;
         if (this.isConnected) this.render();
+        performance.mark('cw:cases-cached');
       }
     } catch (error) {
       // The portal's answer (or its error) follows anyway.
