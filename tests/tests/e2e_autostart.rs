@@ -47,7 +47,9 @@ fn the_settings_toggle_writes_and_removes_the_autostart_entry() {
         )?;
         if left != json!(0) {
             app.screenshot(&format!("{name}-signed-out"))?;
-            return Err(e2e_error!("the start-at-login question outlived the session"));
+            return Err(e2e_error!(
+                "the start-at-login question outlived the session"
+            ));
         }
         start_demo(app, "admin@globex.example")?;
         wait_for_css(app, &testid("autostart-ask"), DEFAULT_WAIT)?;
