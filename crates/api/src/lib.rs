@@ -118,6 +118,7 @@ pub struct SetPasswordRequest {
     /// The token from the mail's link.
     pub token: String,
     /// The new password (at least 12 characters).
+    #[cfg_attr(feature = "openapi", schema(schema_with = schema::password))]
     pub password: String,
 }
 
@@ -1120,6 +1121,17 @@ pub mod schema {
     pub fn new_password() -> RefOr<Schema> {
         ObjectBuilder::new()
             .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+            .min_length(Some(12))
+            .max_length(Some(1024))
+            .description(Some("at least 12 characters, at most 1024 bytes of UTF-8"))
+            .into()
+    }
+
+    /// A password that must be given (`POST /auth/set-password`): the same limits as
+    /// [`new_password`], without `null`.
+    pub fn password() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(SchemaType::new(Type::String))
             .min_length(Some(12))
             .max_length(Some(1024))
             .description(Some("at least 12 characters, at most 1024 bytes of UTF-8"))

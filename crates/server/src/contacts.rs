@@ -83,7 +83,8 @@ fn preferences_of(s: MailSettings) -> Preferences {
     security(("bearer" = [])),
     responses((status = 200, body = Preferences),
               (status = 400, description = "invalid_argument, malformed_json: an unknown locale or mail preference", body = casewatch_api::Problem),
-              (status = 401, body = casewatch_api::Problem)))]
+              (status = 401, body = casewatch_api::Problem),
+              (status = 422, description = "invalid_argument: the time zone is not in the zone database", body = casewatch_api::Problem)))]
 pub async fn patch_me(
     State(state): State<AppState>,
     caller: Caller,
@@ -92,9 +93,12 @@ pub async fn patch_me(
     let time_zone = req.time_zone.map(|z| z.trim().to_string());
     if let Some(zone) = &time_zone {
         if zone.parse::<chrono_tz::Tz>().is_err() {
+            // 422: which names are zones is the zone database's list, which the API
+            // description does not spell out (the usual code, as for the other such refusals).
             return Err(ApiError::invalid(format!(
                 "'{zone}' is not a time zone: use an IANA name such as Europe/Berlin"
-            )));
+            ))
+            .unprocessable());
         }
     }
     let settings = state

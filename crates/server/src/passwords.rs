@@ -14,7 +14,7 @@ use casewatch_api::{PasswordResetRequest, SetPasswordRequest};
 #[utoipa::path(post, path = "/api/v1/auth/password-reset", tag = "auth",
     request_body = PasswordResetRequest,
     responses((status = 202, description = "if the address has an account, a set-password link is on its way (the same answer either way)"),
-              (status = 503, description = "mail_off: this support centre sends no e-mail", body = casewatch_api::Problem)))]
+              (status = 403, description = "mail_off: this support centre sends no e-mail", body = casewatch_api::Problem)))]
 pub async fn request_reset(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<PasswordResetRequest>,
@@ -27,7 +27,8 @@ pub async fn request_reset(
 #[utoipa::path(post, path = "/api/v1/auth/set-password", tag = "auth",
     request_body = SetPasswordRequest,
     responses((status = 204, description = "the password is set; the account's sessions are ended"),
-              (status = 400, description = "token_invalid: the link was used, expired or is unknown; invalid_argument: the password is too short", body = casewatch_api::Problem)))]
+              (status = 400, description = "invalid_argument: the password is too short or too long", body = casewatch_api::Problem),
+              (status = 422, description = "token_invalid: the link was used, expired or is unknown", body = casewatch_api::Problem)))]
 pub async fn set_password(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<SetPasswordRequest>,

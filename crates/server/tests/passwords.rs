@@ -115,7 +115,7 @@ async fn an_invited_contact_sets_a_password_once_through_the_link_and_signs_in()
         &[],
     )
     .await
-    .assert_problem(400, "token_invalid");
+    .assert_problem(422, "token_invalid");
     assert_eq!(login_status(&s, NEW_CONTACT, NEW_PASSWORD).await, 200);
 }
 
@@ -194,7 +194,7 @@ async fn without_mail_a_contact_gets_a_password_and_a_reset_is_refused_plainly()
         &[],
     )
     .await
-    .assert_problem(503, "mail_off");
+    .assert_problem(403, "mail_off");
     // A made-up link explains itself in the browser's language.
     let dead = reqwest::Client::new()
         .get(format!("{}/account/password?token=cwp_made_up", s.base))
@@ -213,7 +213,7 @@ async fn the_confirmation_shows_the_deadline_in_the_readers_zone_and_the_contrac
     let token = s.login(acme()).await;
     s.patch(&token, "/me", json!({"time_zone": "Mars/Olympus"}))
         .await
-        .assert_problem(400, "invalid_argument");
+        .assert_problem(422, "invalid_argument");
     let prefs = s
         .patch(&token, "/me", json!({"time_zone": "Europe/Berlin"}))
         .await;

@@ -111,8 +111,9 @@ pub async fn invite(
 /// either way, so the endpoint cannot be used to learn who has an account.
 pub async fn request_reset(state: &AppState, email: &str) -> ApiResult<()> {
     let Some(mailer) = state.mailer.as_ref() else {
+        // 403, not 503: e-mail being off is how this server is set up, not an outage to retry.
         return Err(ApiError::new(
-            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            axum::http::StatusCode::FORBIDDEN,
             "mail_off",
             "this support centre sends no e-mail, so it cannot send a reset link: ask your \
              organisation's key contact or the vendor to set a new password",
@@ -156,7 +157,9 @@ async fn org_zones(state: &AppState, email: &str) -> Option<Tz> {
 /// The refusal of a token that is unknown, used, expired or whose account was removed.
 pub fn token_invalid() -> ApiError {
     ApiError::new(
-        axum::http::StatusCode::BAD_REQUEST,
+        // 422 like the other refusals that depend on stored rows: the request itself is well
+        // formed, the link it carries is dead.
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
         "token_invalid",
         "this link does not work any more: it was used, it expired, or it is not a Casewatch \
          link. Ask for a new one (\"Forgot password?\" in the app, or your key contact)",
